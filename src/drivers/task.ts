@@ -1,0 +1,28 @@
+import type { Clock } from '../common/clock.ts';
+import type { Node, Port, Portgroup, VolumeConnector, VolumeTarget } from '../common/records.ts';
+import type { Driver } from './driver.ts';
+
+/**
+ * What a driver interface receives for every call: one node, its network and
+ * storage objects, and the node's composed driver, under a lock held by the
+ * conductor (see the TaskManager). Drivers mutate `node`, `ports` and
+ * `portgroups` in place and call `save()` to persist them; the conductor also
+ * saves when the task ends.
+ */
+export interface Task {
+  readonly node: Node;
+  readonly ports: Port[];
+  readonly portgroups: Portgroup[];
+  readonly volumeConnectors: readonly VolumeConnector[];
+  readonly volumeTargets: readonly VolumeTarget[];
+  readonly driver: Driver;
+  /** True when the task holds no exclusive lock: read-only work only. */
+  readonly shared: boolean;
+  /** Aborted when the operation is cancelled or the conductor stops. */
+  readonly signal: AbortSignal;
+  readonly clock: Clock;
+  /** Takes the exclusive lock if the task was shared. */
+  upgradeLock(): Promise<void>;
+  /** Persists the node, its ports and portgroups as they now stand. */
+  save(): Promise<void>;
+}
