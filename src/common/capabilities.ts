@@ -34,7 +34,10 @@ export function formatCapabilities(capabilities: ReadonlyMap<string, string>): s
 }
 
 /** Returns the capabilities string with `updates` applied: existing keys keep their place. */
-export function updateCapabilities(current: unknown, updates: Readonly<Record<string, string>>): string {
+export function updateCapabilities(
+  current: unknown,
+  updates: Readonly<Record<string, string>>,
+): string {
   const parsed = parseCapabilities(current);
   for (const [k, v] of Object.entries(updates)) parsed.set(k, v);
   return formatCapabilities(parsed);

@@ -69,7 +69,11 @@ export const ERROR_CATALOGUE = {
     parent: 'Invalid',
     message: 'Expected a conductor group but received {group}.',
   },
-  InvalidMAC: { status: 400, parent: 'Invalid', message: 'Expected a MAC address but received {mac}.' },
+  InvalidMAC: {
+    status: 400,
+    parent: 'Invalid',
+    message: 'Expected a MAC address but received {mac}.',
+  },
   InvalidSwitchID: {
     status: 400,
     parent: 'Invalid',
@@ -147,7 +151,8 @@ export const ERROR_CATALOGUE = {
   NodeInMaintenance: {
     status: 400,
     parent: 'Invalid',
-    message: "The {op} operation can't be performed on node {node} because it's in maintenance mode.",
+    message:
+      "The {op} operation can't be performed on node {node} because it's in maintenance mode.",
   },
   NodeIsRetired: {
     status: 400,
@@ -258,8 +263,7 @@ export const ERROR_CATALOGUE = {
   VolumeConnectorTypeAndIdAlreadyExists: {
     status: 409,
     parent: 'Conflict',
-    message:
-      'A volume connector with type {type} and connector ID {connector_id} already exists.',
+    message: 'A volume connector with type {type} and connector ID {connector_id} already exists.',
   },
   VolumeTargetAlreadyExists: {
     status: 409,
@@ -336,7 +340,11 @@ export const ERROR_CATALOGUE = {
     parent: 'NotFound',
     message: 'Could not find the following driver(s) or hardware type(s): {driver_name}.',
   },
-  ImageNotFound: { status: 404, parent: 'NotFound', message: 'Image {image_id} could not be found.' },
+  ImageNotFound: {
+    status: 404,
+    parent: 'NotFound',
+    message: 'Image {image_id} could not be found.',
+  },
   NodeTraitNotFound: {
     status: 404,
     parent: 'NotFound',
@@ -416,8 +424,7 @@ export const ERROR_CATALOGUE = {
   ConfigInvalid: { status: 500, message: 'Invalid configuration file. {error_msg}' },
   DriverLoadError: {
     status: 500,
-    message:
-      'Driver, hardware type or interface {driver} could not be loaded. Reason: {reason}.',
+    message: 'Driver, hardware type or interface {driver} could not be loaded. Reason: {reason}.',
   },
   DriverOperationError: {
     status: 500,

@@ -75,7 +75,10 @@ export function bareDriver(
  * The driver's implementation of a standard interface, or
  * UnsupportedDriverExtension when it has none.
  */
-export function requireInterface<K extends InterfaceType>(driver: Driver, type: K): InterfaceMap[K] {
+export function requireInterface<K extends InterfaceType>(
+  driver: Driver,
+  type: K,
+): InterfaceMap[K] {
   const impl = (driver as Partial<InterfaceMap>)[type];
   if (!impl) {
     throw new FerriteError('UnsupportedDriverExtension', {
@@ -83,5 +86,5 @@ export function requireInterface<K extends InterfaceType>(driver: Driver, type: 
       extension: type,
     });
   }
-  return impl as InterfaceMap[K];
+  return impl;
 }

@@ -31,7 +31,10 @@ export interface HardwareTypeSummary {
   readonly name: string;
   readonly description: string;
   readonly interfaces: {
-    readonly [K in InterfaceType]: { readonly enabled: readonly string[]; readonly default: string };
+    readonly [K in InterfaceType]: {
+      readonly enabled: readonly string[];
+      readonly default: string;
+    };
   };
 }
 
@@ -205,7 +208,9 @@ export class DriverFactory {
         throw new FerriteError('InterfaceNotFoundInEntrypoint', {
           entrypoint: `ferrite.hardware.interfaces.${type}`,
           iface: name,
-          valid: `[${this.enabledImplementations(type).map((n) => `'${n}'`).join(', ')}]`,
+          valid: `[${this.enabledImplementations(type)
+            .map((n) => `'${n}'`)
+            .join(', ')}]`,
         });
       }
       impl = entry.create(this.#env);

@@ -2,6 +2,7 @@ import type { Clock } from '../common/clock.ts';
 import { FerriteError } from '../common/errors.ts';
 import type { JsonObject, JsonValue } from '../common/json.ts';
 import { snakeCase } from '../common/naming.ts';
+import { ownMethods } from './declared-methods.ts';
 import type { Task } from './task.ts';
 
 /**
@@ -14,7 +15,7 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** What a passthru method may return: JSON, raw bytes for `attach` methods, or nothing. */
-export type PassthruResult = JsonValue | Uint8Array | undefined | void;
+export type PassthruResult = JsonValue | Uint8Array | undefined;
 
 export interface PassthruContext {
   readonly signal: AbortSignal;
@@ -141,23 +142,15 @@ export function passthruRoutes(vendor: object): Routes {
   if (cached) return cached;
   const node = new Map<string, Route<NodePassthruMethod>>();
   const driver = new Map<string, Route<DriverPassthruMethod>>();
-  const seen = new Set<string>();
-  const self = vendor as Record<string, unknown>;
-  for (let p = Object.getPrototypeOf(vendor) as object | null; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
-    for (const key of Object.getOwnPropertyNames(p)) {
-      if (key === 'constructor' || seen.has(key)) continue;
-      seen.add(key);
-      const value = Object.getOwnPropertyDescriptor(p, key)?.value as unknown;
-      if (typeof value !== 'function') continue;
-      const declared = declarations.get(value);
-      if (!declared) continue;
-      const fn = self[declared.method] as (...args: never[]) => Promise<PassthruResult>;
-      const bound = fn.bind(vendor);
-      if (declared.scope === 'node') {
-        node.set(declared.name, { name: declared.name, metadata: declared.metadata, call: bound as NodePassthruMethod });
-      } else {
-        driver.set(declared.name, { name: declared.name, metadata: declared.metadata, call: bound as DriverPassthruMethod });
-      }
+  for (const [, fn] of ownMethods(vendor)) {
+    const declared = declarations.get(fn);
+    if (!declared) continue;
+    const bound = (fn as (...args: never[]) => Promise<PassthruResult>).bind(vendor);
+    const { name, metadata } = declared;
+    if (declared.scope === 'node') {
+      node.set(name, { name, metadata, call: bound as NodePassthruMethod });
+    } else {
+      driver.set(name, { name, metadata, call: bound as DriverPassthruMethod });
     }
   }
   const routes = { node, driver };
@@ -166,7 +159,10 @@ export function passthruRoutes(vendor: object): Routes {
 }
 
 /** `{method: metadata}` for the API's method listing. */
-export function passthruMetadata(vendor: object, scope: PassthruScope): Record<string, PassthruMetadata> {
+export function passthruMetadata(
+  vendor: object,
+  scope: PassthruScope,
+): Record<string, PassthruMetadata> {
   const routes = passthruRoutes(vendor)[scope];
   const result: Record<string, PassthruMetadata> = {};
   for (const [name, route] of routes) result[name] = route.metadata;

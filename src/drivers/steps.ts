@@ -2,7 +2,8 @@ import { FerriteError } from '../common/errors.ts';
 import { isJsonObject } from '../common/json.ts';
 import type { JsonObject } from '../common/json.ts';
 import { camelCase, snakeCase } from '../common/naming.ts';
-import { ProvisionState } from '../common/states.ts';
+import type { ProvisionState } from '../common/states.ts';
+import { ownMethods } from './declared-methods.ts';
 import type { InterfaceType } from './interface-types.ts';
 import type { Task } from './task.ts';
 
@@ -45,7 +46,8 @@ export interface StepRequest {
 }
 
 /** What a step returns: nothing when done, or the wait state when it goes on asynchronously. */
-export type StepResult = typeof ProvisionState.CLEANWAIT | typeof ProvisionState.DEPLOYWAIT | void;
+export type StepResult =
+  typeof ProvisionState.CLEANWAIT | typeof ProvisionState.DEPLOYWAIT | undefined;
 
 /** A method that can be declared as a step: `(task, args)`, args in camelCase. */
 export type StepMethod = (task: Task, args: never) => Promise<StepResult>;
@@ -76,7 +78,9 @@ interface StepDeclaration {
 const declarations = new WeakMap<object, Partial<Record<StepKind, StepDeclaration>>>();
 
 function describe(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  if (typeof value === 'string') return value;
+  const json = JSON.stringify(value) as string | undefined;
+  return json ?? String(value);
 }
 
 /**
@@ -179,17 +183,10 @@ function declaredOn(instance: object): Record<StepKind, readonly StepDeclaration
   const cached = collected.get(proto);
   if (cached) return cached;
   const result: Record<StepKind, StepDeclaration[]> = { clean: [], deploy: [] };
-  const seen = new Set<string>();
-  for (let p: object | null = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-    for (const key of Object.getOwnPropertyNames(p)) {
-      if (key === 'constructor' || seen.has(key)) continue;
-      seen.add(key);
-      const value = Object.getOwnPropertyDescriptor(p, key)?.value as unknown;
-      if (typeof value !== 'function') continue;
-      const declared = declarations.get(value);
-      if (declared?.clean) result.clean.push(declared.clean);
-      if (declared?.deploy) result.deploy.push(declared.deploy);
-    }
+  for (const [, fn] of ownMethods(instance)) {
+    const declared = declarations.get(fn);
+    if (declared?.clean) result.clean.push(declared.clean);
+    if (declared?.deploy) result.deploy.push(declared.deploy);
   }
   collected.set(proto, result);
   return result;
@@ -269,11 +266,10 @@ export async function runDeclaredStep(
   for (const [key, value] of Object.entries(request.args ?? {})) args[camelCase(key)] = value;
   const method = (owner as unknown as Record<string, unknown>)[declaration.method];
   if (typeof method !== 'function') {
-    throw new TypeError(`${declaration.method} is not a method of the ${owner.interfaceType} interface`);
+    throw new TypeError(
+      `${declaration.method} is not a method of the ${owner.interfaceType} interface`,
+    );
   }
-  return (await (method as (task: Task, args: unknown) => Promise<StepResult>).call(
-    owner,
-    task,
-    args,
-  )) as StepResult;
+  const run = method as (task: Task, args: unknown) => Promise<StepResult>;
+  return run.call(owner, task, args);
 }

@@ -3,11 +3,11 @@ import type { Task } from '../task.ts';
 import { InterfaceBase } from './base.ts';
 import type { BaseInterface } from './base.ts';
 
-/** What `deploy` reports: finished, or waiting for the ramdisk to call back. */
-export type DeployResult = typeof ProvisionState.DEPLOYWAIT | typeof ProvisionState.DEPLOYDONE | void;
+/** What `deploy` reports: finished (nothing), or waiting for the ramdisk to call back. */
+export type DeployResult = typeof ProvisionState.DEPLOYWAIT | undefined;
 
 /** What `prepareCleaning` reports: ready now, or waiting for the ramdisk. */
-export type PrepareCleaningResult = typeof ProvisionState.CLEANWAIT | void;
+export type PrepareCleaningResult = typeof ProvisionState.CLEANWAIT | undefined;
 
 /** Details an agent heartbeat carries besides the callback URL. */
 export interface HeartbeatDetails {
@@ -50,6 +50,8 @@ export abstract class DeployBase extends InterfaceBase implements DeployInterfac
   async prepare(_task: Task): Promise<void> {}
   async cleanUp(_task: Task): Promise<void> {}
   async takeOver(_task: Task): Promise<void> {}
-  async prepareCleaning(_task: Task): Promise<PrepareCleaningResult> {}
+  async prepareCleaning(_task: Task): Promise<PrepareCleaningResult> {
+    return undefined;
+  }
   async tearDownCleaning(_task: Task): Promise<void> {}
 }

@@ -5,9 +5,7 @@ import type { BaseInterface } from './base.ts';
 
 /** Done (`manageable` or nothing) or continuing asynchronously (`inspect wait`). */
 export type InspectResult =
-  | typeof ProvisionState.MANAGEABLE
-  | typeof ProvisionState.INSPECTWAIT
-  | void;
+  typeof ProvisionState.MANAGEABLE | typeof ProvisionState.INSPECTWAIT | undefined;
 
 /** Discovering a node's hardware: CPUs, memory, disks, NICs → properties and ports. */
 export interface InspectInterface extends BaseInterface {

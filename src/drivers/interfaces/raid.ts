@@ -40,7 +40,10 @@ export interface RaidInterface extends BaseInterface {
 /** Defaults: schema validation of the node's target configuration. */
 export abstract class RaidBase extends InterfaceBase implements RaidInterface {
   readonly interfaceType = 'raid' as const;
-  abstract createConfiguration(task: Task, options?: CreateConfigurationOptions): Promise<StepResult>;
+  abstract createConfiguration(
+    task: Task,
+    options?: CreateConfigurationOptions,
+  ): Promise<StepResult>;
   abstract deleteConfiguration(task: Task): Promise<StepResult>;
 
   override async validate(task: Task): Promise<void> {

@@ -13,7 +13,9 @@ const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
 const validateSchema = ajv.compile<RaidConfig>(RAID_CONFIG_SCHEMA);
 
 function describeError(error: ErrorObject): string {
-  const where = error.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : 'configuration';
+  const where = error.instancePath
+    ? error.instancePath.slice(1).replaceAll('/', '.')
+    : 'configuration';
   switch (error.keyword) {
     case 'required':
       return `${where}: '${String(error.params['missingProperty'])}' is a required property`;

@@ -1,0 +1,23 @@
+import { defineHardwareType } from '../hardware-type.ts';
+
+/**
+ * `fake-hardware`: machines that are not there. Every interface has a fake
+ * that behaves (power remembers its state, RAID records its configuration,
+ * …), so the whole service can be exercised without a BMC.
+ */
+export const FAKE_HARDWARE = defineHardwareType({
+  name: 'fake-hardware',
+  description: 'Emulated machines: fake implementations of every interface, for tests and trials',
+  supported: {
+    boot: ['fake'],
+    console: ['fake', 'no-console'],
+    deploy: ['fake'],
+    inspect: ['fake', 'no-inspect'],
+    management: ['fake'],
+    power: ['fake'],
+    raid: ['fake', 'no-raid'],
+    rescue: ['fake', 'no-rescue'],
+    storage: ['fake', 'noop'],
+    vendor: ['fake', 'no-vendor'],
+  },
+});

@@ -1,0 +1,67 @@
+import { SimulatedClock } from '../../src/common/clock.ts';
+import type { Clock } from '../../src/common/clock.ts';
+import type {
+  Node,
+  Port,
+  Portgroup,
+  VolumeConnector,
+  VolumeTarget,
+} from '../../src/common/records.ts';
+import type { Driver } from '../../src/drivers/driver.ts';
+import type { Task } from '../../src/drivers/task.ts';
+import { makeNode } from './node.ts';
+
+export interface TestTaskOptions {
+  node?: Partial<Node>;
+  ports?: Port[];
+  portgroups?: Portgroup[];
+  volumeConnectors?: VolumeConnector[];
+  volumeTargets?: VolumeTarget[];
+  shared?: boolean;
+  clock?: Clock;
+}
+
+/**
+ * A task held in memory: what a driver sees, without a database. `saves`
+ * keeps a copy of the node at each save() so tests can check what was
+ * persisted and when.
+ */
+export class TestTask implements Task {
+  readonly node: Node;
+  readonly ports: Port[];
+  readonly portgroups: Portgroup[];
+  readonly volumeConnectors: VolumeConnector[];
+  readonly volumeTargets: VolumeTarget[];
+  readonly clock: Clock;
+  readonly controller = new AbortController();
+  readonly saves: Node[] = [];
+  #shared: boolean;
+  driver: Driver;
+
+  constructor(driver: Driver, options: TestTaskOptions = {}) {
+    this.driver = driver;
+    this.node = makeNode({ driver: driver.hardwareType, ...options.node });
+    this.ports = options.ports ?? [];
+    this.portgroups = options.portgroups ?? [];
+    this.volumeConnectors = options.volumeConnectors ?? [];
+    this.volumeTargets = options.volumeTargets ?? [];
+    this.clock = options.clock ?? new SimulatedClock();
+    this.#shared = options.shared ?? false;
+  }
+
+  get shared(): boolean {
+    return this.#shared;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  async upgradeLock(): Promise<void> {
+    this.#shared = false;
+  }
+
+  async save(): Promise<void> {
+    this.saves.push(structuredClone(this.node));
+  }
+}
