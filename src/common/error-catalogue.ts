@@ -99,7 +99,7 @@ export const ERROR_CATALOGUE = {
     status: 400,
     parent: 'InvalidParameterValue',
     message:
-      "Could not find the following interface in the '{entrypoint}' entrypoint: {iface}. Valid interfaces are {valid}.",
+      "The {interface_type} interface implementation '{iface}' is not enabled. Valid interfaces are {valid}.",
   },
   IncompatibleInterface: {
     status: 400,

@@ -26,16 +26,20 @@ export type DriverSelection = {
   readonly instanceInfo?: JsonObject;
 } & Partial<Readonly<NodeInterfaces>>;
 
-/** A hardware type as offered: per interface, the enabled implementations and the default. */
+/** One interface of a hardware type as offered. */
+export interface InterfaceSummary {
+  readonly default: string;
+  /** What the hardware type supports, in its order of preference. */
+  readonly supported: readonly string[];
+  /** The supported implementations this deployment enables. */
+  readonly enabled: readonly string[];
+}
+
+/** A hardware type as offered, interface by interface. */
 export interface HardwareTypeSummary {
   readonly name: string;
   readonly description: string;
-  readonly interfaces: {
-    readonly [K in InterfaceType]: {
-      readonly enabled: readonly string[];
-      readonly default: string;
-    };
-  };
+  readonly interfaces: { readonly [K in InterfaceType]: InterfaceSummary };
 }
 
 /**
@@ -131,7 +135,7 @@ export class DriverFactory {
     const enabled = this.enabledImplementations(type);
     if (!enabled.includes(name)) {
       throw new FerriteError('InterfaceNotFoundInEntrypoint', {
-        entrypoint: `ferrite.hardware.interfaces.${type}`,
+        interface_type: type,
         iface: name,
         valid: `[${enabled.map((n) => `'${n}'`).join(', ')}]`,
       });
@@ -206,7 +210,7 @@ export class DriverFactory {
       const entry = this.#catalog.get(type, name);
       if (!entry) {
         throw new FerriteError('InterfaceNotFoundInEntrypoint', {
-          entrypoint: `ferrite.hardware.interfaces.${type}`,
+          interface_type: type,
           iface: name,
           valid: `[${this.enabledImplementations(type)
             .map((n) => `'${n}'`)
@@ -241,11 +245,12 @@ export class DriverFactory {
   summaries(): HardwareTypeSummary[] {
     return this.hardwareTypeNames().map((name) => {
       const hw = this.hardwareType(name);
-      const interfaces = {} as Record<InterfaceType, { enabled: string[]; default: string }>;
+      const interfaces = {} as Record<InterfaceType, InterfaceSummary>;
       for (const type of ALL_INTERFACES) {
         interfaces[type] = {
-          enabled: this.supportedImplementations(name, type),
           default: this.defaultImplementation(name, type),
+          supported: hw.supported[type],
+          enabled: this.supportedImplementations(name, type),
         };
       }
       return { name, description: hw.description, interfaces };
