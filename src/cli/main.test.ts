@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createDriverFactory } from '../drivers/builtin.ts';
+import { ALL_INTERFACES } from '../drivers/interface-types.ts';
 import { driversCommand } from './commands/drivers.ts';
 import { main } from './main.ts';
 
@@ -30,19 +31,7 @@ describe('ferrite drivers', () => {
     assert.match(text, /^interface\s+default\s+supported$/m);
     assert.match(text, /^network\s+flat\s+flat, noop$/m);
     assert.match(text, /^management\s+noop\s+noop, fake$/m);
-    for (const type of [
-      'power',
-      'deploy',
-      'boot',
-      'console',
-      'inspect',
-      'management',
-      'network',
-      'raid',
-      'rescue',
-      'storage',
-      'vendor',
-    ]) {
+    for (const type of ALL_INTERFACES) {
       assert.equal(text.match(new RegExp(`^${type}\\s`, 'gm'))?.length, 2, type);
     }
   });

@@ -1,10 +1,12 @@
 import type { Clock } from '../common/clock.ts';
 import { systemClock } from '../common/clock.ts';
-import { implementation, InterfaceCatalog } from './catalog.ts';
+import { InterfaceCatalog } from './catalog.ts';
 import type { DriverEnvironment, ImplementationEntry } from './catalog.ts';
 import { DriverFactory } from './factory.ts';
 import type { DriverFactoryConfig } from './factory.ts';
+import type { InterfaceMap } from './driver.ts';
 import type { HardwareType } from './hardware-type.ts';
+import type { InterfaceType } from './interface-types.ts';
 import { FAKE_HARDWARE } from './hardware-types/fake-hardware.ts';
 import { MANUAL_MANAGEMENT } from './hardware-types/manual-management.ts';
 import { FakeBoot } from './modules/fake/boot.ts';
@@ -13,6 +15,7 @@ import { FakeDeploy } from './modules/fake/deploy.ts';
 import { FakeInspect } from './modules/fake/inspect.ts';
 import { FakeManagement } from './modules/fake/management.ts';
 import { fakeOptions } from './modules/fake/options.ts';
+import type { FakeDelay, FakeDelayKey } from './modules/fake/options.ts';
 import { FakePower } from './modules/fake/power.ts';
 import { FakeRaid } from './modules/fake/raid.ts';
 import { FakeRescue } from './modules/fake/rescue.ts';
@@ -28,124 +31,50 @@ import { NoRescue } from './modules/noop/rescue.ts';
 import { NoopStorage } from './modules/noop/storage.ts';
 import { NoVendor } from './modules/noop/vendor.ts';
 
-const FAKE = 'Emulated, for tests and trials';
+/** A fake implementation, whose delay comes from `options.fake.<interface>`. */
+function fake<T extends InterfaceType & FakeDelayKey>(
+  interfaceType: T,
+  Impl: new (delay?: FakeDelay) => InterfaceMap[T],
+): ImplementationEntry<T> {
+  return {
+    interfaceType,
+    name: 'fake',
+    description: 'Emulated, for tests and trials',
+    create: (env) => new Impl(fakeOptions(env)[interfaceType]),
+  };
+}
+
+/** An implementation that needs no configuration. */
+function plain<T extends InterfaceType>(
+  interfaceType: T,
+  name: string,
+  description: string,
+  Impl: new () => InterfaceMap[T],
+): ImplementationEntry<T> {
+  return { interfaceType, name, description, create: () => new Impl() };
+}
 
 /** Every implementation that ships with Ferrite. */
 export const BUILTIN_IMPLEMENTATIONS: readonly ImplementationEntry[] = [
-  implementation({
-    interfaceType: 'power',
-    name: 'fake',
-    description: FAKE,
-    create: (env) => new FakePower(fakeOptions(env).power),
-  }),
-  implementation({
-    interfaceType: 'management',
-    name: 'fake',
-    description: FAKE,
-    create: (env) => new FakeManagement(fakeOptions(env).management),
-  }),
-  implementation({
-    interfaceType: 'management',
-    name: 'noop',
-    description: 'Boot order preset in firmware; nothing to set',
-    create: () => new NoopManagement(),
-  }),
-  implementation({
-    interfaceType: 'boot',
-    name: 'fake',
-    description: FAKE,
-    create: (env) => new FakeBoot(fakeOptions(env).boot),
-  }),
-  implementation({
-    interfaceType: 'deploy',
-    name: 'fake',
-    description: FAKE,
-    create: (env) => new FakeDeploy(fakeOptions(env).deploy),
-  }),
-  implementation({
-    interfaceType: 'console',
-    name: 'fake',
-    description: FAKE,
-    create: (env) => new FakeConsole(fakeOptions(env).console),
-  }),
-  implementation({
-    interfaceType: 'console',
-    name: 'no-console',
-    description: 'No console',
-    create: () => new NoConsole(),
-  }),
-  implementation({
-    interfaceType: 'inspect',
-    name: 'fake',
-    description: FAKE,
-    create: (env) => new FakeInspect(fakeOptions(env).inspect),
-  }),
-  implementation({
-    interfaceType: 'inspect',
-    name: 'no-inspect',
-    description: 'No inspection',
-    create: () => new NoInspect(),
-  }),
-  implementation({
-    interfaceType: 'network',
-    name: 'flat',
-    description: 'One flat provider network; VIFs tracked per port',
-    create: () => new FlatNetwork(),
-  }),
-  implementation({
-    interfaceType: 'network',
-    name: 'noop',
-    description: 'Networks not managed',
-    create: () => new NoopNetwork(),
-  }),
-  implementation({
-    interfaceType: 'raid',
-    name: 'fake',
-    description: FAKE,
-    create: (env) => new FakeRaid(fakeOptions(env).raid),
-  }),
-  implementation({
-    interfaceType: 'raid',
-    name: 'no-raid',
-    description: 'No RAID',
-    create: () => new NoRaid(),
-  }),
-  implementation({
-    interfaceType: 'rescue',
-    name: 'fake',
-    description: FAKE,
-    create: (env) => new FakeRescue(fakeOptions(env).rescue),
-  }),
-  implementation({
-    interfaceType: 'rescue',
-    name: 'no-rescue',
-    description: 'No rescue',
-    create: () => new NoRescue(),
-  }),
-  implementation({
-    interfaceType: 'storage',
-    name: 'fake',
-    description: FAKE,
-    create: (env) => new FakeStorage(fakeOptions(env).storage),
-  }),
-  implementation({
-    interfaceType: 'storage',
-    name: 'noop',
-    description: 'Local disks only',
-    create: () => new NoopStorage(),
-  }),
-  implementation({
-    interfaceType: 'vendor',
-    name: 'fake',
-    description: FAKE,
-    create: (env) => new FakeVendor(fakeOptions(env).vendor),
-  }),
-  implementation({
-    interfaceType: 'vendor',
-    name: 'no-vendor',
-    description: 'No vendor extensions',
-    create: () => new NoVendor(),
-  }),
+  fake('power', FakePower),
+  fake('management', FakeManagement),
+  plain('management', 'noop', 'Boot order preset in firmware; nothing to set', NoopManagement),
+  fake('boot', FakeBoot),
+  fake('deploy', FakeDeploy),
+  fake('console', FakeConsole),
+  plain('console', 'no-console', 'No console', NoConsole),
+  fake('inspect', FakeInspect),
+  plain('inspect', 'no-inspect', 'No inspection', NoInspect),
+  plain('network', 'flat', 'One flat provider network; VIFs tracked per port', FlatNetwork),
+  plain('network', 'noop', 'Networks not managed', NoopNetwork),
+  fake('raid', FakeRaid),
+  plain('raid', 'no-raid', 'No RAID', NoRaid),
+  fake('rescue', FakeRescue),
+  plain('rescue', 'no-rescue', 'No rescue', NoRescue),
+  fake('storage', FakeStorage),
+  plain('storage', 'noop', 'Local disks only', NoopStorage),
+  fake('vendor', FakeVendor),
+  plain('vendor', 'no-vendor', 'No vendor extensions', NoVendor),
 ];
 
 /** Every hardware type that ships with Ferrite. */

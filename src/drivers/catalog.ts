@@ -18,12 +18,6 @@ export interface ImplementationEntry<T extends InterfaceType = InterfaceType> {
   create(env: DriverEnvironment): InterfaceMap[T];
 }
 
-export function implementation<T extends InterfaceType>(
-  entry: ImplementationEntry<T>,
-): ImplementationEntry<T> {
-  return entry;
-}
-
 /** Every implementation Ferrite knows, by interface and name. */
 export class InterfaceCatalog {
   readonly #entries = new Map<string, ImplementationEntry>();

@@ -174,6 +174,14 @@ describe('declared steps', () => {
       invalid(/no clean step named "not_a_step"/),
     );
     await assert.rejects(
+      cleaner.executeCleanStep(task, {
+        interface: 'raid',
+        step: 'erase_devices',
+        args: { pass_count: 1 },
+      }),
+      invalid(/clean step raid\.erase_devices was sent to the deploy interface/),
+    );
+    await assert.rejects(
       cleaner.executeDeployStep(task, { interface: 'deploy', step: 'erase_devices' }),
       invalid(/no deploy step named "erase_devices"/),
     );

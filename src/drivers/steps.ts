@@ -247,6 +247,11 @@ export async function runDeclaredStep(
   task: Task,
   request: StepRequest,
 ): Promise<StepResult> {
+  if (request.interface !== owner.interfaceType) {
+    throw new FerriteError('InvalidParameterValue', {
+      err: `The ${kind} step ${request.interface}.${request.step} was sent to the ${owner.interfaceType} interface`,
+    });
+  }
   const declaration = declaredOn(owner)[kind].find((d) => d.name === request.step);
   if (!declaration) {
     throw new FerriteError('InvalidParameterValue', {

@@ -10,7 +10,7 @@ export const DISK_TYPES = ['hdd', 'ssd'] as const;
 export const INTERFACE_TYPES = ['sata', 'scsi', 'sas'] as const;
 
 /** Each logical disk property with the description the API shows for it. */
-export const LOGICAL_DISK_PROPERTIES = {
+export const LOGICAL_DISK_PROPERTIES = Object.freeze({
   raid_level: `RAID level for the logical disk. Valid values are ${RAID_LEVELS.map((l) => `'${l}'`).join(', ')}. Required.`,
   size_gb:
     "Size in GiB (Integer) for the logical disk. Use 'MAX' as size_gb if this logical disk is supposed to use the rest of the space available. Required.",
@@ -30,7 +30,7 @@ export const LOGICAL_DISK_PROPERTIES = {
     'Controller to use for this logical disk. If not specified, the driver will choose a suitable RAID controller on the bare metal node. Optional.',
   physical_disks:
     'The physical disks to use for this logical disk. If not specified, the driver will choose suitable physical disks to use. Optional.',
-} as const;
+} as const);
 
 /** JSON Schema (draft-07) of a RAID configuration. */
 export const RAID_CONFIG_SCHEMA = {

@@ -12,32 +12,29 @@ export const FAKE_BOOT_KEY = 'fake_boot_target';
  * instance would boot next, so tests and the conductor can see the sequence.
  */
 export class FakeBoot extends BootBase {
-  readonly #delay: FakeDelay | undefined;
-
-  constructor(delay?: FakeDelay) {
+  constructor(private readonly delay?: FakeDelay) {
     super();
-    this.#delay = delay;
   }
 
   async prepareRamdisk(task: Task, _ramdiskParams: RamdiskParams): Promise<void> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     task.node.driverInternalInfo[FAKE_BOOT_KEY] = 'ramdisk';
   }
 
   async cleanUpRamdisk(task: Task): Promise<void> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     if (task.node.driverInternalInfo[FAKE_BOOT_KEY] === 'ramdisk') {
       Reflect.deleteProperty(task.node.driverInternalInfo, FAKE_BOOT_KEY);
     }
   }
 
   async prepareInstance(task: Task): Promise<void> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     task.node.driverInternalInfo[FAKE_BOOT_KEY] = 'instance';
   }
 
   async cleanUpInstance(task: Task): Promise<void> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     if (task.node.driverInternalInfo[FAKE_BOOT_KEY] === 'instance') {
       Reflect.deleteProperty(task.node.driverInternalInfo, FAKE_BOOT_KEY);
     }

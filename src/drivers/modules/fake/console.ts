@@ -10,20 +10,17 @@ export const FAKE_CONSOLE_KEY = 'fake_console_active';
 
 /** A console that starts and stops, and hands out a URL only while running. */
 export class FakeConsole extends ConsoleBase {
-  readonly #delay: FakeDelay | undefined;
-
-  constructor(delay?: FakeDelay) {
+  constructor(private readonly delay?: FakeDelay) {
     super();
-    this.#delay = delay;
   }
 
   async startConsole(task: Task): Promise<void> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     task.node.driverInternalInfo[FAKE_CONSOLE_KEY] = true;
   }
 
   async stopConsole(task: Task): Promise<void> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     Reflect.deleteProperty(task.node.driverInternalInfo, FAKE_CONSOLE_KEY);
   }
 

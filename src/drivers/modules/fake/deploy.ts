@@ -7,32 +7,29 @@ import type { FakeDelay } from './options.ts';
 
 /** Deploy for machines that are not there: takes the configured time and succeeds. */
 export class FakeDeploy extends DeployBase {
-  readonly #delay: FakeDelay | undefined;
-
-  constructor(delay?: FakeDelay) {
+  constructor(private readonly delay?: FakeDelay) {
     super();
-    this.#delay = delay;
   }
 
   @deployStep({ priority: 100 })
   async deploy(task: Task): Promise<undefined> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
   }
 
   async tearDown(task: Task): Promise<typeof ProvisionState.DELETED> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     return ProvisionState.DELETED;
   }
 
   override async prepare(task: Task): Promise<void> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
   }
 
   override async cleanUp(task: Task): Promise<void> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
   }
 
   override async takeOver(task: Task): Promise<void> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
   }
 }

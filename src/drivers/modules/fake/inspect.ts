@@ -23,11 +23,8 @@ export const FAKE_HARDWARE: Readonly<JsonObject> = {
  * `driver_info.fake_hardware` or the defaults, and the boot mode capability.
  */
 export class FakeInspect extends InspectBase {
-  readonly #delay: FakeDelay | undefined;
-
-  constructor(delay?: FakeDelay) {
+  constructor(private readonly delay?: FakeDelay) {
     super();
-    this.#delay = delay;
   }
 
   override getProperties(): Record<string, string> {
@@ -43,7 +40,7 @@ export class FakeInspect extends InspectBase {
 
   async inspectHardware(task: Task): Promise<InspectResult> {
     const hardware = this.#hardware(task);
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     const properties: JsonObject = { ...task.node.properties, ...hardware };
     properties['capabilities'] = updateCapabilities(properties['capabilities'], {
       boot_mode: 'uefi',

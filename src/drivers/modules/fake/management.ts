@@ -32,11 +32,8 @@ const SENSOR_PERIOD_MS = 60_000;
  * sensors as a real BMC would.
  */
 export class FakeManagement extends ManagementBase {
-  readonly #delay: FakeDelay | undefined;
-
-  constructor(delay?: FakeDelay) {
+  constructor(private readonly delay?: FakeDelay) {
     super();
-    this.#delay = delay;
   }
 
   async getSupportedBootDevices(_task: Task): Promise<BootDevice[]> {
@@ -49,14 +46,14 @@ export class FakeManagement extends ManagementBase {
         err: `Invalid boot device ${device} specified, supported are ${SUPPORTED_DEVICES.join(', ')}.`,
       });
     }
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     const info = task.node.driverInternalInfo;
     info[FAKE_MANAGEMENT_KEYS.bootDevice] = device;
     info[FAKE_MANAGEMENT_KEYS.persistent] = persistent;
   }
 
   async getBootDevice(task: Task): Promise<BootDeviceState> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     const info = task.node.driverInternalInfo;
     const device = info[FAKE_MANAGEMENT_KEYS.bootDevice];
     const persistent = info[FAKE_MANAGEMENT_KEYS.persistent];
@@ -67,12 +64,12 @@ export class FakeManagement extends ManagementBase {
   }
 
   async getSensorsData(task: Task): Promise<SensorData> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     return fakeSensorData(task.node.uuid, Math.floor(task.clock.now() / SENSOR_PERIOD_MS));
   }
 
   async injectNmi(task: Task): Promise<void> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     const info = task.node.driverInternalInfo;
     const count = info[FAKE_MANAGEMENT_KEYS.nmiCount];
     info[FAKE_MANAGEMENT_KEYS.nmiCount] = (typeof count === 'number' ? count : 0) + 1;
@@ -88,7 +85,7 @@ export class FakeManagement extends ManagementBase {
         err: `Invalid boot mode ${String(mode)} specified, supported are uefi, bios.`,
       });
     }
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     task.node.driverInternalInfo[FAKE_MANAGEMENT_KEYS.bootMode] = mode;
   }
 

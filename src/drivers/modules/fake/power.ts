@@ -33,11 +33,8 @@ const RESULT: Record<RequestablePowerState, PowerState> = {
  * would when that time exceeds the caller's timeout.
  */
 export class FakePower extends PowerBase {
-  readonly #delay: FakeDelay | undefined;
-
-  constructor(delay?: FakeDelay) {
+  constructor(private readonly delay?: FakeDelay) {
     super();
-    this.#delay = delay;
   }
 
   async getPowerState(task: Task): Promise<PowerState> {
@@ -55,7 +52,7 @@ export class FakePower extends PowerBase {
         err: `set_power_state called with an invalid power state: ${state}.`,
       });
     }
-    const seconds = delaySeconds(this.#delay);
+    const seconds = delaySeconds(this.delay);
     if (limit !== undefined && seconds > limit) {
       await task.clock.sleep(limit * 1000, task.signal);
       throw new FerriteError('PowerStateFailure', { pstate: state });

@@ -22,11 +22,8 @@ import type { FakeDelay } from './options.ts';
  * node as applied, and deletes it again.
  */
 export class FakeRaid extends RaidBase {
-  readonly #delay: FakeDelay | undefined;
-
-  constructor(delay?: FakeDelay) {
+  constructor(private readonly delay?: FakeDelay) {
     super();
-    this.#delay = delay;
   }
 
   @cleanStep({ priority: 0, argsinfo: CREATE_CONFIGURATION_ARGSINFO, requiresRamdisk: false })
@@ -44,7 +41,7 @@ export class FakeRaid extends RaidBase {
     };
     const deleteExisting = booleanArg(options.deleteExisting, 'delete_existing', false);
     const config = validateRaidConfiguration(filterTargetRaidConfig(task.node, selection));
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     if (deleteExisting) task.node.raidConfig = {};
     updateRaidInfo(task.node, config, task.clock.now());
   }
@@ -52,10 +49,8 @@ export class FakeRaid extends RaidBase {
   @cleanStep({ priority: 0, requiresRamdisk: false })
   @deployStep({ priority: 0 })
   async deleteConfiguration(task: Task): Promise<undefined> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     task.node.raidConfig = {};
-    const { root_device: _dropped, ...properties } = task.node.properties;
-    task.node.properties = properties;
   }
 
   @deployStep({ priority: 0, argsinfo: APPLY_CONFIGURATION_ARGSINFO })

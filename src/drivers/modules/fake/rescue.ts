@@ -7,20 +7,17 @@ import type { FakeDelay } from './options.ts';
 
 /** Rescue of a machine that is not there: takes the configured time and succeeds. */
 export class FakeRescue extends RescueBase {
-  readonly #delay: FakeDelay | undefined;
-
-  constructor(delay?: FakeDelay) {
+  constructor(private readonly delay?: FakeDelay) {
     super();
-    this.#delay = delay;
   }
 
   async rescue(task: Task): Promise<RescueResult> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     return ProvisionState.RESCUE;
   }
 
   async unrescue(task: Task): Promise<typeof ProvisionState.ACTIVE> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     return ProvisionState.ACTIVE;
   }
 }

@@ -8,20 +8,17 @@ export const FAKE_VOLUMES_KEY = 'fake_volumes_attached';
 
 /** Volumes for a machine that is not there: attach and detach are remembered. */
 export class FakeStorage extends StorageBase {
-  readonly #delay: FakeDelay | undefined;
-
-  constructor(delay?: FakeDelay) {
+  constructor(private readonly delay?: FakeDelay) {
     super();
-    this.#delay = delay;
   }
 
   async attachVolumes(task: Task): Promise<void> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     task.node.driverInternalInfo[FAKE_VOLUMES_KEY] = task.volumeTargets.map((t) => t.uuid);
   }
 
   async detachVolumes(task: Task): Promise<void> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     Reflect.deleteProperty(task.node.driverInternalInfo, FAKE_VOLUMES_KEY);
   }
 

@@ -22,11 +22,8 @@ const EXPECTED_BAR: Readonly<Record<string, string>> = {
  * value it expects, after the configured delay.
  */
 export class FakeVendor extends VendorBase {
-  readonly #delay: FakeDelay | undefined;
-
-  constructor(delay?: FakeDelay) {
+  constructor(private readonly delay?: FakeDelay) {
     super();
-    this.#delay = delay;
   }
 
   override async validate(_task: Task, method?: string, args: JsonObject = {}): Promise<void> {
@@ -86,7 +83,7 @@ export class FakeVendor extends VendorBase {
   }
 
   async #answer(task: Task, method: string, args: JsonObject): Promise<boolean> {
-    await fakeWait(task, this.#delay);
+    await fakeWait(task, this.delay);
     return args['bar'] === EXPECTED_BAR[method];
   }
 }

@@ -60,58 +60,89 @@ function alreadyAttached(vif: string, obj: PortLike): FerriteError {
   });
 }
 
+function noFreePort(vif: string): FerriteError {
+  return new FerriteError('NoFreePhysicalPorts', { vif });
+}
+
+/** A port the user pinned the VIF to: it must be the node's, standalone and free. */
+function pinnedPort(task: Task, uuid: string, vif: string): Port {
+  const port = task.ports.find((p) => p.uuid === uuid);
+  if (!port) {
+    throw new FerriteError('InvalidParameterValue', {
+      err: `Port ${uuid} does not belong to node ${task.node.uuid}.`,
+    });
+  }
+  if (port.portgroupUuid !== null) {
+    throw new FerriteError('InvalidParameterValue', {
+      err: `Port ${uuid} is a member of portgroup ${port.portgroupUuid}; attach the VIF to the portgroup.`,
+    });
+  }
+  if (tenantVif(port) !== null) throw noFreePort(vif);
+  return port;
+}
+
+/** A portgroup the user pinned the VIF to: the node's, free, with free member ports. */
+function pinnedPortgroup(task: Task, uuid: string, vif: string): Portgroup {
+  const group = task.portgroups.find((g) => g.uuid === uuid);
+  if (!group) {
+    throw new FerriteError('InvalidParameterValue', {
+      err: `Portgroup ${uuid} does not belong to node ${task.node.uuid}.`,
+    });
+  }
+  const members = task.ports.filter((p) => p.portgroupUuid === uuid);
+  if (
+    tenantVif(group) !== null ||
+    members.length === 0 ||
+    members.some((p) => tenantVif(p) !== null)
+  ) {
+    throw noFreePort(vif);
+  }
+  return group;
+}
+
 /**
- * Picks the port or portgroup a new VIF goes on. Candidates: free standalone
- * ports, and portgroups with at least one member port; a portgroup whose
- * member already carries a VIF is split into its free ports. Preference:
- * portgroups over ports, PXE-enabled ports over others, then node order.
- * `port_uuid` / `portgroup_uuid` in the VIF info restrict the choice.
+ * Picks the port or portgroup a new VIF goes on. `port_uuid` or
+ * `portgroup_uuid` in the VIF info pins it (port wins). Otherwise the
+ * candidates are free standalone ports and free portgroups with member
+ * ports; a portgroup whose member already carries a VIF is split into its
+ * free ports. Preference: portgroups over ports, PXE-enabled ports over
+ * others, then node order.
  */
 export function chooseForVif(task: Task, vifInfo: VifInfo): PortLike {
   const vif = vifInfo.id;
   for (const obj of [...task.ports, ...task.portgroups]) {
     if (tenantVif(obj) === vif) throw alreadyAttached(vif, obj);
   }
-  const wantPort = typeof vifInfo.port_uuid === 'string' ? vifInfo.port_uuid : undefined;
-  const wantGroup =
-    wantPort === undefined && typeof vifInfo.portgroup_uuid === 'string'
-      ? vifInfo.portgroup_uuid
-      : undefined;
+  if (typeof vifInfo.port_uuid === 'string') return pinnedPort(task, vifInfo.port_uuid, vif);
+  if (typeof vifInfo.portgroup_uuid === 'string') {
+    return pinnedPortgroup(task, vifInfo.portgroup_uuid, vif);
+  }
 
   const candidates: PortLike[] = [];
   const freeMembers = new Map<string, Port[]>();
   const splitGroups = new Set<string>();
   for (const port of task.ports) {
-    if (wantPort !== undefined && port.uuid !== wantPort) continue;
     if (tenantVif(port) !== null) {
       if (port.portgroupUuid !== null) splitGroups.add(port.portgroupUuid);
-      continue;
-    }
-    if (port.portgroupUuid === null) {
-      if (wantGroup === undefined) candidates.push(port);
+    } else if (port.portgroupUuid === null) {
+      candidates.push(port);
     } else {
       const members = freeMembers.get(port.portgroupUuid) ?? [];
       members.push(port);
       freeMembers.set(port.portgroupUuid, members);
     }
   }
-  if (wantPort === undefined) {
-    for (const group of task.portgroups) {
-      if (wantGroup !== undefined && group.uuid !== wantGroup) continue;
-      if (tenantVif(group) !== null) continue;
-      const members = freeMembers.get(group.uuid) ?? [];
-      if (splitGroups.has(group.uuid)) {
-        if (wantGroup === undefined) candidates.push(...members);
-      } else if (members.length > 0) {
-        candidates.push(group);
-      }
-    }
+  for (const group of task.portgroups) {
+    if (tenantVif(group) !== null) continue;
+    const members = freeMembers.get(group.uuid) ?? [];
+    if (splitGroups.has(group.uuid)) candidates.push(...members);
+    else if (members.length > 0) candidates.push(group);
   }
   const rank = (obj: PortLike): number => (isPortgroup(obj) ? 2 : obj.pxeEnabled ? 1 : 0);
   const best = candidates
     .map((obj, index) => ({ obj, index }))
     .sort((a, b) => rank(b.obj) - rank(a.obj) || a.index - b.index)[0];
-  if (!best) throw new FerriteError('NoFreePhysicalPorts', { vif });
+  if (!best) throw noFreePort(vif);
   return best.obj;
 }
 
@@ -125,8 +156,6 @@ export function unbindVif(task: Task, vif: string): PortLike {
   const holder = [...task.portgroups, ...task.ports].find((obj) => tenantVif(obj) === vif);
   if (!holder) throw new FerriteError('VifNotAttached', { vif, node: task.node.uuid });
   const { [VIF_KEYS.tenant]: _tenant, ...internalInfo } = holder.internalInfo;
-  const { vif_port_id: _legacy, ...extra } = holder.extra;
   holder.internalInfo = internalInfo;
-  holder.extra = extra;
   return holder;
 }

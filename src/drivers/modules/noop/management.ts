@@ -3,7 +3,6 @@ import { FerriteError } from '../../../common/errors.ts';
 import { ManagementBase } from '../../interfaces/management.ts';
 import type { BootDeviceState, SensorData } from '../../interfaces/management.ts';
 import type { Task } from '../../task.ts';
-import { unsupported } from './unsupported.ts';
 
 const SUPPORTED: BootDevice[] = [BootDevice.PXE, BootDevice.DISK];
 
@@ -30,6 +29,9 @@ export class NoopManagement extends ManagementBase {
   }
 
   async getSensorsData(task: Task): Promise<SensorData> {
-    throw unsupported(task, 'management');
+    throw new FerriteError('UnsupportedDriverExtension', {
+      driver: task.node.driver,
+      extension: 'sensor data',
+    });
   }
 }
