@@ -12,6 +12,7 @@ export type NodeInterfaces = { [K in InterfaceField]: string | null };
 export interface Node extends NodeInterfaces {
   uuid: string;
   name: string | null;
+  description: string | null;
   /** The hardware type. */
   driver: string;
   driverInfo: JsonObject;
@@ -26,6 +27,7 @@ export interface Node extends NodeInterfaces {
   targetPowerState: PowerState | null;
   maintenance: boolean;
   maintenanceReason: string | null;
+  /** Why the conductor put the node in maintenance (`power failure`, `clean failure`, …). */
   fault: string | null;
   lastError: string | null;
   /** Hostname of the conductor holding the exclusive lock, or null. */
@@ -40,6 +42,13 @@ export interface Node extends NodeInterfaces {
   resourceClass: string | null;
   owner: string | null;
   lessee: string | null;
+  /** Per-node override of automated cleaning; null follows the conductor's setting. */
+  automatedClean: boolean | null;
+  /** A protected node cannot be undeployed, rebuilt or deleted. */
+  protected: boolean;
+  protectedReason: string | null;
+  retired: boolean;
+  retiredReason: string | null;
   traits: string[];
   chassisUuid: string | null;
   inspectionStartedAt: Date | null;
@@ -98,4 +107,32 @@ export interface VolumeTarget {
   bootIndex: number;
   properties: JsonObject;
   extra: JsonObject;
+}
+
+export interface Chassis {
+  uuid: string;
+  description: string | null;
+  extra: JsonObject;
+  createdAt: Date;
+  updatedAt: Date | null;
+}
+
+/** One implementation a conductor offers for one interface of one hardware type. */
+export interface ConductorInterface {
+  hardwareType: string;
+  interfaceType: string;
+  interfaceName: string;
+  isDefault: boolean;
+}
+
+export interface Conductor {
+  hostname: string;
+  conductorGroup: string;
+  online: boolean;
+  /** Hardware types it offers. */
+  drivers: string[];
+  interfaces: ConductorInterface[];
+  createdAt: Date;
+  /** Last heartbeat. */
+  updatedAt: Date;
 }

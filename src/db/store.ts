@@ -1,0 +1,225 @@
+import type {
+  Chassis,
+  Conductor,
+  ConductorInterface,
+  Node,
+  Port,
+  Portgroup,
+  VolumeConnector,
+  VolumeTarget,
+} from '../common/records.ts';
+import type { ProvisionState } from '../common/states.ts';
+
+/**
+ * The storage contract the conductor and the API use. One implementation
+ * (Kysely) serves SQLite and PostgreSQL with the same migrations and
+ * queries; nothing else in Ferrite touches SQL.
+ *
+ * Errors: lookups of a missing row throw the catalogue's *NotFound; unique
+ * violations throw DuplicateName, NodeAlreadyExists, InstanceAssociated,
+ * MACAlreadyExists, PortAlreadyExists, PortDuplicateName,
+ * PortgroupAlreadyExists, PortgroupDuplicateName, PortgroupMACAlreadyExists,
+ * ChassisAlreadyExists, VolumeConnectorAlreadyExists,
+ * VolumeConnectorTypeAndIdAlreadyExists, VolumeTargetAlreadyExists or
+ * VolumeTargetBootIndexAlreadyExists — never a raw driver error.
+ */
+
+/** Fields a new node may be created with; the rest take their defaults. */
+export type NewNode = Partial<Omit<Node, 'createdAt' | 'updatedAt' | 'reservation'>> &
+  Pick<Node, 'driver'>;
+
+/** Everything about a node that can change after creation, except its lock. */
+export type NodeChanges = Partial<Omit<Node, 'uuid' | 'createdAt' | 'updatedAt' | 'reservation'>>;
+
+export type NodeSortKey =
+  | 'uuid'
+  | 'name'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'provisionState'
+  | 'provisionUpdatedAt'
+  | 'powerState'
+  | 'driver';
+
+export interface NodeFilter {
+  readonly provisionState?: ProvisionState | readonly ProvisionState[];
+  readonly maintenance?: boolean;
+  /** true: reservation set; false: unlocked. */
+  readonly reserved?: boolean;
+  /** Nodes locked by one of these hosts. */
+  readonly reservedBy?: readonly string[];
+  readonly driver?: string;
+  /** true: instance_uuid set; false: not. */
+  readonly associated?: boolean;
+  readonly instanceUuid?: string;
+  readonly resourceClass?: string;
+  readonly conductorGroup?: string;
+  readonly conductorAffinity?: string;
+  readonly fault?: string;
+  readonly owner?: string;
+  readonly lessee?: string;
+  readonly chassisUuid?: string;
+  /** provision_updated_at strictly before this time (timeouts). */
+  readonly provisionUpdatedBefore?: Date;
+  /** inspection_started_at strictly before this time (inspection timeouts). */
+  readonly inspectionStartedBefore?: Date;
+  /** target_power_state set (true) or not (false). */
+  readonly powerActionInFlight?: boolean;
+}
+
+/** Keyset pagination: rows after `marker` (a uuid) in `sortKey` order, then uuid. */
+export interface PageRequest<K extends string> {
+  readonly limit?: number;
+  readonly marker?: string;
+  readonly sortKey?: K;
+  readonly sortDir?: 'asc' | 'desc';
+}
+
+export interface NodeRepository {
+  create(node: NewNode): Promise<Node>;
+  /** By uuid, or by name when `ident` is not a uuid. NodeNotFound if absent. */
+  get(ident: string): Promise<Node>;
+  find(ident: string): Promise<Node | undefined>;
+  /** Several nodes by uuid, in no particular order; missing ones are left out. */
+  getMany(uuids: readonly string[]): Promise<Node[]>;
+  list(filter?: NodeFilter, page?: PageRequest<NodeSortKey>): Promise<Node[]>;
+  count(filter?: NodeFilter): Promise<number>;
+  /**
+   * Writes `changes` (only those fields) and bumps updated_at; also
+   * provision_updated_at when provisionState changes. Never touches the
+   * reservation. Returns the node as stored. NodeNotFound if absent.
+   */
+  update(uuid: string, changes: NodeChanges): Promise<Node>;
+  /** Deletes the node with its ports, portgroups, traits, volume connectors and targets. */
+  delete(uuid: string): Promise<void>;
+  /**
+   * Takes the node's exclusive lock for `host`: one atomic conditional
+   * update (reservation IS NULL → host). True when taken; false when another
+   * host holds it. NodeNotFound if the node does not exist.
+   */
+  reserve(uuid: string, host: string): Promise<boolean>;
+  /** The current holder, or null. NodeNotFound if absent. */
+  reservation(uuid: string): Promise<string | null>;
+  /** Releases the lock if `host` holds it; false otherwise. */
+  release(uuid: string, host: string): Promise<boolean>;
+  /** Releases every lock `host` holds, clearing target_power_state; returns those nodes' uuids. */
+  releaseAll(host: string): Promise<string[]>;
+  setTraits(uuid: string, traits: readonly string[]): Promise<void>;
+}
+
+export interface PortFilter {
+  readonly nodeUuid?: string;
+  readonly nodeUuids?: readonly string[];
+  readonly portgroupUuid?: string;
+  readonly address?: string;
+}
+
+export type NewPort = Partial<Port> & Pick<Port, 'nodeUuid' | 'address'>;
+export type PortChanges = Partial<Omit<Port, 'uuid'>>;
+
+export interface PortRepository {
+  create(port: NewPort): Promise<Port>;
+  /** By uuid, or by name. PortNotFound if absent. */
+  get(ident: string): Promise<Port>;
+  list(filter?: PortFilter, page?: PageRequest<'uuid' | 'address' | 'createdAt'>): Promise<Port[]>;
+  update(uuid: string, changes: PortChanges): Promise<Port>;
+  delete(uuid: string): Promise<void>;
+}
+
+export interface PortgroupFilter {
+  readonly nodeUuid?: string;
+  readonly nodeUuids?: readonly string[];
+  readonly address?: string;
+}
+
+export type NewPortgroup = Partial<Portgroup> & Pick<Portgroup, 'nodeUuid'>;
+export type PortgroupChanges = Partial<Omit<Portgroup, 'uuid'>>;
+
+export interface PortgroupRepository {
+  create(portgroup: NewPortgroup): Promise<Portgroup>;
+  get(ident: string): Promise<Portgroup>;
+  list(
+    filter?: PortgroupFilter,
+    page?: PageRequest<'uuid' | 'address' | 'createdAt'>,
+  ): Promise<Portgroup[]>;
+  update(uuid: string, changes: PortgroupChanges): Promise<Portgroup>;
+  /** PortgroupNotEmpty when ports still belong to it. */
+  delete(uuid: string): Promise<void>;
+}
+
+export type NewChassis = Partial<Omit<Chassis, 'createdAt' | 'updatedAt'>>;
+
+export interface ChassisRepository {
+  create(chassis: NewChassis): Promise<Chassis>;
+  get(uuid: string): Promise<Chassis>;
+  list(page?: PageRequest<'uuid' | 'createdAt'>): Promise<Chassis[]>;
+  update(uuid: string, changes: Partial<Pick<Chassis, 'description' | 'extra'>>): Promise<Chassis>;
+  /** ChassisNotEmpty when nodes still belong to it. */
+  delete(uuid: string): Promise<void>;
+}
+
+export type NewVolumeConnector = Partial<VolumeConnector> &
+  Pick<VolumeConnector, 'nodeUuid' | 'type' | 'connectorId'>;
+export type NewVolumeTarget = Partial<VolumeTarget> &
+  Pick<VolumeTarget, 'nodeUuid' | 'volumeType' | 'volumeId' | 'bootIndex'>;
+
+export interface VolumeRepository {
+  createConnector(connector: NewVolumeConnector): Promise<VolumeConnector>;
+  getConnector(uuid: string): Promise<VolumeConnector>;
+  listConnectors(filter?: {
+    readonly nodeUuid?: string;
+    readonly nodeUuids?: readonly string[];
+  }): Promise<VolumeConnector[]>;
+  updateConnector(
+    uuid: string,
+    changes: Partial<Omit<VolumeConnector, 'uuid'>>,
+  ): Promise<VolumeConnector>;
+  deleteConnector(uuid: string): Promise<void>;
+  createTarget(target: NewVolumeTarget): Promise<VolumeTarget>;
+  getTarget(uuid: string): Promise<VolumeTarget>;
+  listTargets(filter?: {
+    readonly nodeUuid?: string;
+    readonly nodeUuids?: readonly string[];
+  }): Promise<VolumeTarget[]>;
+  updateTarget(uuid: string, changes: Partial<Omit<VolumeTarget, 'uuid'>>): Promise<VolumeTarget>;
+  deleteTarget(uuid: string): Promise<void>;
+}
+
+export interface ConductorRegistration {
+  readonly hostname: string;
+  readonly conductorGroup: string;
+  readonly drivers: readonly string[];
+  readonly interfaces: readonly ConductorInterface[];
+}
+
+export interface ConductorRepository {
+  /** Creates or replaces the row for this hostname, online, heartbeat now. */
+  register(registration: ConductorRegistration): Promise<Conductor>;
+  /** Records a heartbeat; ConductorNotFound if the conductor is not registered. */
+  touch(hostname: string): Promise<void>;
+  /** Marks the conductor offline (clean shutdown). */
+  unregister(hostname: string): Promise<void>;
+  get(hostname: string): Promise<Conductor>;
+  list(): Promise<Conductor[]>;
+  /** Hostnames of conductors that are online with a heartbeat at or after `since`. */
+  alive(since: Date): Promise<string[]>;
+}
+
+/** One database: repositories, transactions and its life-cycle. */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly nodes: NodeRepository;
+  readonly ports: PortRepository;
+  readonly portgroups: PortgroupRepository;
+  readonly chassis: ChassisRepository;
+  readonly volumes: VolumeRepository;
+  readonly conductors: ConductorRepository;
+  /** Runs `work` in one transaction, committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
+  /** Applies pending migrations. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where the store lives: `sqlite:///path/ferrite.db`, `sqlite::memory:`, `postgres://…`. */
+export type DatabaseUrl = string;
