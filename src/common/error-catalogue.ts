@@ -83,7 +83,7 @@ export const ERROR_CATALOGUE = {
     status: 400,
     parent: 'Invalid',
     message:
-      'The requested action "{action}" can not be performed on node "{node}" while it is in state "{state}".',
+      'The requested action "{action}" can not be performed on node "{node}" while it is in state "{state}". Allowed in this state: {allowed}.',
   },
   PatchError: {
     status: 400,

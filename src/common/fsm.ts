@@ -318,10 +318,12 @@ export function transition(
   const state = from.provisionState;
   const next = isMachineState(state) ? TRANSITIONS[state][event] : undefined;
   if (next === undefined) {
+    const allowed = eventsFrom(state);
     throw new FerriteError('InvalidStateRequested', {
       action: event,
       node: options.node ?? 'unknown',
       state,
+      allowed: allowed.length > 0 ? allowed.join(', ') : 'nothing',
     });
   }
   if (options.target !== undefined && !isStable(options.target)) {

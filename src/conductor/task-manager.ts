@@ -1,0 +1,417 @@
+import type { Clock } from '../common/clock.ts';
+import { FerriteError, isFerriteError } from '../common/errors.ts';
+import type { ProvisionEvent, TransitionOptions } from '../common/fsm.ts';
+import { transition } from '../common/fsm.ts';
+import type { Logger } from '../common/logging.ts';
+import type { Node, Port, Portgroup, VolumeConnector, VolumeTarget } from '../common/records.ts';
+import type { NodeChanges, PortChanges, PortgroupChanges, Store } from '../db/store.ts';
+import type { Driver } from '../drivers/driver.ts';
+import type { DriverFactory } from '../drivers/factory.ts';
+import type { Task } from '../drivers/task.ts';
+import type { WorkPool } from './work-pool.ts';
+
+export interface AcquireOptions {
+  /** A shared task takes no lock: read-only work. */
+  readonly shared?: boolean;
+  /** What the task is for, for logs and errors. */
+  readonly purpose: string;
+  /** Overrides the configured retry of a locked node (1 = fail at once). */
+  readonly attempts?: number;
+}
+
+export interface TaskManagerOptions {
+  readonly store: Store;
+  readonly factory: DriverFactory;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly pool: WorkPool;
+  readonly host: string;
+  readonly lockRetry: { readonly attempts: number; readonly intervalMs: number };
+}
+
+/** A node with everything a task carries about it. */
+export interface LoadedNode {
+  readonly node: Node;
+  readonly ports: Port[];
+  readonly portgroups: Portgroup[];
+  readonly volumeConnectors: VolumeConnector[];
+  readonly volumeTargets: VolumeTarget[];
+}
+
+/** What `spawn` runs after the acquiring code returns, still under the lock. */
+export type BackgroundWork = (task: NodeTask) => Promise<void>;
+/** Handles a failure of background work: typically moves the node to a failed state. */
+export type FailureHandler = (task: NodeTask, error: unknown) => Promise<void> | void;
+
+/** The fields of a node the task compares to decide what `save` writes. */
+type Snapshot = Map<string, string>;
+
+function snapshotOf(record: object): Snapshot {
+  const snap: Snapshot = new Map();
+  for (const [key, value] of Object.entries(record)) snap.set(key, JSON.stringify(value));
+  return snap;
+}
+
+/** The fields of `record` that differ from `before`, minus the ones never written by a save. */
+function changedFields<T extends object>(
+  record: T,
+  before: Snapshot,
+  skip: readonly string[],
+): Partial<T> {
+  const changes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (skip.includes(key)) continue;
+    if (before.get(key) !== JSON.stringify(value)) changes[key] = value;
+  }
+  return changes as Partial<T>;
+}
+
+const NODE_NEVER_SAVED = ['uuid', 'createdAt', 'updatedAt', 'reservation'] as const;
+
+/**
+ * One node under a task: the node, its ports, portgroups and volumes, its
+ * composed driver, and the lock (exclusive tasks) the conductor holds on it.
+ */
+export class NodeTask implements Task {
+  readonly node: Node;
+  readonly ports: Port[];
+  readonly portgroups: Portgroup[];
+  readonly volumeConnectors: VolumeConnector[];
+  readonly volumeTargets: VolumeTarget[];
+  readonly purpose: string;
+  readonly #manager: TaskManager;
+  readonly #controller = new AbortController();
+  #driver: Driver;
+  #shared: boolean;
+  #released = false;
+  #nodeSnapshot: Snapshot;
+  #portSnapshots: Map<string, Snapshot>;
+  #portgroupSnapshots: Map<string, Snapshot>;
+  #spawned:
+    | {
+        start: (work: () => Promise<void>) => void;
+        work: BackgroundWork;
+        onFailure: FailureHandler;
+      }
+    | undefined;
+
+  constructor(
+    manager: TaskManager,
+    loaded: LoadedNode,
+    driver: Driver,
+    shared: boolean,
+    purpose: string,
+  ) {
+    this.#manager = manager;
+    this.node = loaded.node;
+    this.ports = loaded.ports;
+    this.portgroups = loaded.portgroups;
+    this.volumeConnectors = loaded.volumeConnectors;
+    this.volumeTargets = loaded.volumeTargets;
+    this.#driver = driver;
+    this.#shared = shared;
+    this.purpose = purpose;
+    this.#nodeSnapshot = snapshotOf(loaded.node);
+    this.#portSnapshots = new Map(loaded.ports.map((p) => [p.uuid, snapshotOf(p)]));
+    this.#portgroupSnapshots = new Map(loaded.portgroups.map((g) => [g.uuid, snapshotOf(g)]));
+  }
+
+  get driver(): Driver {
+    return this.#driver;
+  }
+
+  get shared(): boolean {
+    return this.#shared;
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get clock(): Clock {
+    return this.#manager.clock;
+  }
+
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** Takes the exclusive lock (retrying as configured); NodeLocked if another conductor keeps it. */
+  async upgradeLock(attempts?: number): Promise<void> {
+    if (!this.#shared) return;
+    await this.#manager.lock(this.node.uuid, this.purpose, attempts);
+    this.#shared = false;
+    this.node.reservation = this.#manager.host;
+  }
+
+  /** Recomposes the driver after the node's hardware type or interfaces changed. */
+  rebuildDriver(): void {
+    this.#driver = this.#manager.factory.compose(this.node);
+  }
+
+  /**
+   * Moves the node through the state machine (InvalidStateRequested if the
+   * table refuses). Nothing is written until `save`.
+   */
+  processEvent(event: ProvisionEvent, options: Omit<TransitionOptions, 'node'> = {}): void {
+    this.#requireExclusive('change the provision state');
+    const next = transition(this.node, event, { ...options, node: this.node.uuid });
+    this.node.provisionState = next.provisionState;
+    this.node.targetProvisionState = next.targetProvisionState;
+  }
+
+  /** Writes what changed on the node, its ports and portgroups since the last save. */
+  async save(): Promise<void> {
+    this.#requireExclusive('save the node');
+    const store = this.#manager.store;
+    const nodeChanges = changedFields(
+      this.node,
+      this.#nodeSnapshot,
+      NODE_NEVER_SAVED,
+    ) as NodeChanges;
+    if (Object.keys(nodeChanges).length > 0) {
+      const stored = await store.nodes.update(this.node.uuid, nodeChanges);
+      this.node.updatedAt = stored.updatedAt;
+      this.node.provisionUpdatedAt = stored.provisionUpdatedAt;
+      this.#nodeSnapshot = snapshotOf(this.node);
+    }
+    for (const port of this.ports) {
+      const before = this.#portSnapshots.get(port.uuid);
+      if (!before) continue;
+      const changes = changedFields(port, before, ['uuid']) as PortChanges;
+      if (Object.keys(changes).length === 0) continue;
+      await store.ports.update(port.uuid, changes);
+      this.#portSnapshots.set(port.uuid, snapshotOf(port));
+    }
+    for (const group of this.portgroups) {
+      const before = this.#portgroupSnapshots.get(group.uuid);
+      if (!before) continue;
+      const changes = changedFields(group, before, ['uuid']) as PortgroupChanges;
+      if (Object.keys(changes).length === 0) continue;
+      await store.portgroups.update(group.uuid, changes);
+      this.#portgroupSnapshots.set(group.uuid, snapshotOf(group));
+    }
+  }
+
+  /**
+   * Runs `work` in the background once the code that acquired the task
+   * returns; the lock (if any) is kept until the work settles. A failure goes to
+   * `onFailure`, and whatever happens the node is saved and released.
+   * Throws NoFreeConductorWorker at once when the conductor is saturated, so
+   * call it before changing the node.
+   */
+  spawn(work: BackgroundWork, onFailure: FailureHandler): void {
+    if (this.#released) throw new Error(`task for node ${this.node.uuid} was released`);
+    if (this.#spawned) throw new Error('a task runs at most one background operation');
+    const start = this.#manager.pool.reserve();
+    this.#spawned = { start, work, onFailure };
+  }
+
+  /** Marks the task finished without saving or unlocking: its node was deleted. */
+  discard(): void {
+    this.#released = true;
+    this.#manager.forget(this);
+  }
+
+  /** Aborts the task's signal (conductor stopping). */
+  abort(reason: Error): void {
+    this.#controller.abort(reason);
+  }
+
+  /** Saves (exclusive tasks) and releases the lock. Safe to call twice. */
+  async release(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    this.#manager.forget(this);
+    if (this.#shared) return;
+    try {
+      await this.save();
+    } finally {
+      await this.#manager.unlock(this.node.uuid);
+    }
+  }
+
+  /** @internal Starts or discards the spawned work after the acquiring code finished. */
+  async finish(succeeded: boolean): Promise<void> {
+    const spawned = this.#spawned;
+    this.#spawned = undefined;
+    if (!spawned) {
+      await this.release();
+      return;
+    }
+    if (!succeeded) {
+      this.#manager.pool.cancel();
+      await this.release();
+      return;
+    }
+    spawned.start(async () => {
+      try {
+        await spawned.work(this);
+      } catch (error) {
+        await this.#manager.handleFailure(this, spawned.onFailure, error);
+      } finally {
+        await this.release();
+      }
+    });
+  }
+
+  #requireExclusive(what: string): void {
+    if (this.#shared) {
+      throw new FerriteError('ExclusiveLockRequired', {}, { cause: new Error(`cannot ${what}`) });
+    }
+    if (this.#released)
+      throw new Error(`task for node ${this.node.uuid} was released; cannot ${what}`);
+  }
+}
+
+/**
+ * Locks nodes and hands out tasks. The lock is the node row's reservation,
+ * taken with one conditional update; a locked node is retried with a pause
+ * and then refused with NodeLocked naming the holder.
+ */
+export class TaskManager {
+  readonly store: Store;
+  readonly factory: DriverFactory;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly pool: WorkPool;
+  readonly host: string;
+  readonly #retry: TaskManagerOptions['lockRetry'];
+  readonly #live = new Set<NodeTask>();
+
+  constructor(options: TaskManagerOptions) {
+    this.store = options.store;
+    this.factory = options.factory;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.pool = options.pool;
+    this.host = options.host;
+    this.#retry = options.lockRetry;
+  }
+
+  /**
+   * Runs `body` with a task on the node. The lock is released when `body`
+   * settles, unless it spawned background work, which then keeps it.
+   */
+  async run<T>(
+    ident: string,
+    options: AcquireOptions,
+    body: (task: NodeTask) => Promise<T>,
+  ): Promise<T> {
+    const task = await this.acquire(ident, options);
+    let result: T;
+    try {
+      result = await body(task);
+    } catch (error) {
+      await task.finish(false);
+      throw error;
+    }
+    await task.finish(true);
+    return result;
+  }
+
+  /** Acquires a task; the caller must release it (prefer `run`). */
+  async acquire(ident: string, options: AcquireOptions): Promise<NodeTask> {
+    const shared = options.shared ?? false;
+    let node = await this.store.nodes.get(ident);
+    if (!shared) {
+      await this.lock(node.uuid, options.purpose, options.attempts);
+      try {
+        node = await this.store.nodes.get(node.uuid);
+      } catch (error) {
+        await this.unlock(node.uuid);
+        throw error;
+      }
+    }
+    try {
+      return await this.#load(node, shared, options.purpose);
+    } catch (error) {
+      if (!shared) await this.unlock(node.uuid);
+      throw error;
+    }
+  }
+
+  /** A shared task over a node and objects already read in bulk (batch work such as power sync). */
+  sharedTaskFor(node: Node, purpose: string, loaded: Omit<LoadedNode, 'node'>): NodeTask {
+    return this.#track(
+      new NodeTask(this, { node, ...loaded }, this.factory.compose(node), true, purpose),
+    );
+  }
+
+  async #load(node: Node, shared: boolean, purpose: string): Promise<NodeTask> {
+    const driver = this.factory.compose(node);
+    const [ports, portgroups, volumeConnectors, volumeTargets] = await Promise.all([
+      this.store.ports.list({ nodeUuid: node.uuid }),
+      this.store.portgroups.list({ nodeUuid: node.uuid }),
+      this.store.volumes.listConnectors({ nodeUuid: node.uuid }),
+      this.store.volumes.listTargets({ nodeUuid: node.uuid }),
+    ]);
+    return this.#track(
+      new NodeTask(
+        this,
+        { node, ports, portgroups, volumeConnectors, volumeTargets },
+        driver,
+        shared,
+        purpose,
+      ),
+    );
+  }
+
+  #track(task: NodeTask): NodeTask {
+    this.#live.add(task);
+    return task;
+  }
+
+  /** Takes the node's lock, retrying while another holder has it. */
+  async lock(uuid: string, purpose: string, attempts = this.#retry.attempts): Promise<void> {
+    const tries = Math.max(1, attempts);
+    for (let attempt = 1; ; attempt++) {
+      if (await this.store.nodes.reserve(uuid, this.host)) return;
+      if (attempt >= tries) break;
+      await this.clock.sleep(this.#retry.intervalMs * attempt);
+    }
+    const holder = (await this.store.nodes.reservation(uuid)) ?? 'unknown';
+    this.logger.debug({ node: uuid, holder, purpose }, 'node is locked');
+    throw new FerriteError('NodeLocked', { node: uuid, host: holder });
+  }
+
+  /** @internal */
+  async unlock(uuid: string): Promise<void> {
+    try {
+      if (!(await this.store.nodes.release(uuid, this.host))) {
+        this.logger.warn(
+          { node: uuid, host: this.host },
+          'node was not locked by this conductor on release',
+        );
+      }
+    } catch (error) {
+      if (isFerriteError(error, 'NodeNotFound')) return;
+      this.logger.error({ node: uuid, err: error }, 'failed to release node lock');
+    }
+  }
+
+  /** @internal */
+  forget(task: NodeTask): void {
+    this.#live.delete(task);
+  }
+
+  /** @internal Runs a failure handler, recording the error even if the handler itself fails. */
+  async handleFailure(task: NodeTask, handler: FailureHandler, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.warn(
+      { node: task.node.uuid, purpose: task.purpose, error: message },
+      'background operation failed',
+    );
+    try {
+      await handler(task, error);
+    } catch (handlerError) {
+      this.logger.error({ node: task.node.uuid, err: handlerError }, 'failure handler failed');
+      task.node.lastError = message;
+    }
+  }
+
+  /** Aborts every task still holding a node (conductor stopping). */
+  abortAll(reason: Error): void {
+    for (const task of this.#live) task.abort(reason);
+  }
+}
