@@ -50,6 +50,7 @@ import { every } from './periodic/schedule.ts';
 import { checkTimeouts } from './periodic/timeouts.ts';
 import { recoverAfterRestart, takeOverFromDeadConductors } from './recovery.ts';
 import { TaskManager } from './task-manager.ts';
+import type { TransitionListener } from './task-manager.ts';
 import { WorkPool } from './work-pool.ts';
 
 export interface ConductorOptions {
@@ -58,6 +59,8 @@ export interface ConductorOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly settings?: ConductorSettings;
+  /** Hears every provision state transition. */
+  readonly onTransition?: TransitionListener;
 }
 
 /**
@@ -94,6 +97,7 @@ export class Conductor {
       pool: this.pool,
       host: this.config.host,
       lockRetry: this.config.lockRetry,
+      ...(options.onTransition ? { onTransition: options.onTransition } : {}),
     });
     this.#ctx = {
       store: this.store,

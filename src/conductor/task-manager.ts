@@ -8,6 +8,7 @@ import type { NodeChanges, PortChanges, PortgroupChanges, Store } from '../db/st
 import type { Driver } from '../drivers/driver.ts';
 import type { DriverFactory } from '../drivers/factory.ts';
 import type { Task } from '../drivers/task.ts';
+import type { ProvisionState } from '../common/states.ts';
 import type { WorkPool } from './work-pool.ts';
 
 export interface AcquireOptions {
@@ -27,7 +28,16 @@ export interface TaskManagerOptions {
   readonly pool: WorkPool;
   readonly host: string;
   readonly lockRetry: { readonly attempts: number; readonly intervalMs: number };
+  /** Hears every provision state transition (node history, notifications, tests). */
+  readonly onTransition?: TransitionListener;
 }
+
+export type TransitionListener = (change: {
+  readonly node: string;
+  readonly from: ProvisionState;
+  readonly event: ProvisionEvent;
+  readonly to: ProvisionState;
+}) => void;
 
 /** A node with everything a task carries about it. */
 export interface LoadedNode {
@@ -155,14 +165,20 @@ export class NodeTask implements Task {
    */
   processEvent(event: ProvisionEvent, options: Omit<TransitionOptions, 'node'> = {}): void {
     this.#requireExclusive('change the provision state');
+    const from = this.node.provisionState;
     const next = transition(this.node, event, { ...options, node: this.node.uuid });
     this.node.provisionState = next.provisionState;
     this.node.targetProvisionState = next.targetProvisionState;
+    this.#manager.onTransition?.({ node: this.node.uuid, from, event, to: next.provisionState });
   }
 
   /** Writes what changed on the node, its ports and portgroups since the last save. */
   async save(): Promise<void> {
     this.#requireExclusive('save the node');
+    await this.#write();
+  }
+
+  async #write(): Promise<void> {
     const store = this.#manager.store;
     const nodeChanges = changedFields(
       this.node,
@@ -225,7 +241,7 @@ export class NodeTask implements Task {
     this.#manager.forget(this);
     if (this.#shared) return;
     try {
-      await this.save();
+      await this.#write();
     } finally {
       await this.#manager.unlock(this.node.uuid);
     }
@@ -276,6 +292,7 @@ export class TaskManager {
   readonly logger: Logger;
   readonly pool: WorkPool;
   readonly host: string;
+  readonly onTransition: TransitionListener | undefined;
   readonly #retry: TaskManagerOptions['lockRetry'];
   readonly #live = new Set<NodeTask>();
 
@@ -286,6 +303,7 @@ export class TaskManager {
     this.logger = options.logger;
     this.pool = options.pool;
     this.host = options.host;
+    this.onTransition = options.onTransition;
     this.#retry = options.lockRetry;
   }
 

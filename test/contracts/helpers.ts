@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { TestContext } from 'node:test';
-import type { SimulatedClock } from '../../src/common/clock.ts';
 import { isFerriteError } from '../../src/common/errors.ts';
 import type { ErrorCode, FerriteError } from '../../src/common/errors.ts';
 import { isJsonObject } from '../../src/common/json.ts';
@@ -9,35 +7,9 @@ import type { Port, Portgroup } from '../../src/common/records.ts';
 import type { BaseInterface } from '../../src/drivers/interfaces/base.ts';
 import type { Task } from '../../src/drivers/task.ts';
 import type { ContractFixture, ContractSubject } from './subject.ts';
+import { drive } from '../support/drive.ts';
 
-/** Simulated time after which an operation is taken to hang. */
-const MAX_SIMULATED_MS = 24 * 60 * 60 * 1000;
-
-/**
- * Awaits `operation`. With a simulated clock, moves it from one pending
- * sleeper to the next until the operation settles, so that implementations
- * that wait (fake delays, BMC polling) finish without real sleeps.
- */
-export async function drive<R>(
-  clock: SimulatedClock | undefined,
-  operation: Promise<R>,
-): Promise<R> {
-  if (!clock) return operation;
-  const state = { settled: false };
-  operation.then(
-    () => (state.settled = true),
-    () => (state.settled = true),
-  );
-  const start = clock.now();
-  while (!state.settled) {
-    if (clock.now() - start > MAX_SIMULATED_MS) {
-      throw new Error(`operation still pending after ${MAX_SIMULATED_MS} ms of simulated time`);
-    }
-    // Nothing asleep on the clock: the operation waits on real I/O.
-    if (!(await clock.runNext())) await nextTurn();
-  }
-  return operation;
-}
+export { drive };
 
 /** A fixture plus `run`, which awaits an operation while driving the clock. */
 export interface Harness<T extends BaseInterface> extends ContractFixture<T> {

@@ -1,3 +1,5 @@
+import { FerriteError } from '../../common/errors.ts';
+import type { JsonObject } from '../../common/json.ts';
 import { ProvisionState } from '../../common/states.ts';
 import { requireInterface } from '../../drivers/driver.ts';
 import type { ConductorContext } from '../context.ts';
@@ -27,12 +29,23 @@ function finishInspection(task: NodeTask): void {
 export interface InspectionReport {
   /** Set when the asynchronous inspection failed. */
   readonly error?: string;
+  /**
+   * What the node reported (an agent's inventory), for the inspect
+   * interface to process. Without it the inspection is simply finished: its
+   * results were stored by whoever ran it.
+   */
+  readonly data?: JsonObject;
+}
+
+/** An inspect interface that processes data reported asynchronously. */
+interface ContinuableInspect {
+  continueInspection?(task: NodeTask, data: JsonObject): Promise<void>;
 }
 
 /**
  * An asynchronous inspection (the node in `inspect wait`) reports back:
- * failed, or finished — continued through the interface's own
- * `continueInspection` when it has one.
+ * failed; finished elsewhere; or with data, which the inspect interface
+ * processes (the node resumes `inspecting` meanwhile).
  */
 export async function continueInspection(
   ctx: ConductorContext,
@@ -49,16 +62,22 @@ export async function continueInspection(
       await task.save();
       return;
     }
-    const inspect = requireInterface(task.driver, 'inspect');
-    const resume = (inspect as { continueInspection?: (t: NodeTask) => Promise<void> })
-      .continueInspection;
-    if (!resume) {
+    const data = report.data;
+    if (data === undefined) {
       finishInspection(task);
       await task.save();
       return;
     }
+    const inspect = requireInterface(task.driver, 'inspect') as ContinuableInspect;
+    if (!inspect.continueInspection) {
+      throw new FerriteError('UnsupportedDriverExtension', {
+        driver: task.node.driver,
+        extension: 'processing of reported inspection data',
+      });
+    }
+    const process = inspect.continueInspection.bind(inspect);
     task.spawn(async (t) => {
-      await resume.call(inspect, t);
+      await process(t, data);
       finishInspection(t);
     }, inspectionFailed);
     task.processEvent('resume');

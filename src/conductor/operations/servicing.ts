@@ -68,9 +68,9 @@ export function validateServiceSteps(steps: readonly StepRequest[]): StepRequest
 }
 
 /**
- * Starts servicing. From `service failed` or `service hold` a request whose
- * first step is `wait` or `hold` parks the node directly, as the state
- * machine allows; anything else goes through `servicing`.
+ * Starts servicing. From `service failed` a request whose first step is
+ * `wait` or `hold` parks the node directly, as the state machine allows;
+ * anything else goes through `servicing`.
  */
 export async function startServicing(
   ctx: ConductorContext,
@@ -79,12 +79,7 @@ export async function startServicing(
 ): Promise<void> {
   const first = steps[0]?.step;
   const state = task.node.provisionState;
-  const parked = state === ProvisionState.SERVICEFAIL || state === ProvisionState.SERVICEHOLD;
-  if (
-    parked &&
-    (first === 'wait' || first === 'hold') &&
-    !(first === 'hold' && state === ProvisionState.SERVICEHOLD)
-  ) {
+  if (state === ProvisionState.SERVICEFAIL && (first === 'wait' || first === 'hold')) {
     setSteps(task, SERVICE_FLOW, steps);
     task.node.driverInternalInfo[SERVICE_FLOW.indexKey] = 0;
     SERVICE_FLOW.setCurrentStep(task, steps[0] as unknown as JsonObject);

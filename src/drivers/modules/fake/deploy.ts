@@ -1,5 +1,6 @@
 import { ProvisionState } from '../../../common/states.ts';
 import { DeployBase } from '../../interfaces/deploy.ts';
+import type { DeployResult } from '../../interfaces/deploy.ts';
 import { deployStep } from '../../steps.ts';
 import type { Task } from '../../task.ts';
 import { fakeWait } from './options.ts';
@@ -12,8 +13,9 @@ export class FakeDeploy extends DeployBase {
   }
 
   @deployStep({ priority: 100 })
-  async deploy(task: Task): Promise<undefined> {
+  async deploy(task: Task): Promise<DeployResult> {
     await fakeWait(task, this.delay);
+    return undefined;
   }
 
   async tearDown(task: Task): Promise<typeof ProvisionState.DELETED> {
