@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { driversCommand } from './commands/drivers.ts';
 import type { CommandIo } from './output.ts';
 
@@ -11,11 +13,15 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   },
 };
 
+/** Ferrite's version, from the package.json above this module (in src/ or in dist/src/). */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) {
+      return (JSON.parse(readFileSync(candidate, 'utf8')) as { version: string }).version;
+    }
+    if (dirname(dir) === dir) return 'unknown';
+  }
 }
 
 function usage(): string {

@@ -8,6 +8,7 @@ import type { NodeChanges, PortChanges, PortgroupChanges, Store } from '../db/st
 import type { Driver } from '../drivers/driver.ts';
 import type { DriverFactory } from '../drivers/factory.ts';
 import type { Task } from '../drivers/task.ts';
+import { isUuid } from '../common/uuid.ts';
 import type { ProvisionState } from '../common/states.ts';
 import type { WorkPool } from './work-pool.ts';
 
@@ -94,9 +95,11 @@ export class NodeTask implements Task {
   #driver: Driver;
   #shared: boolean;
   #released = false;
-  #nodeSnapshot: Snapshot;
-  #portSnapshots: Map<string, Snapshot>;
-  #portgroupSnapshots: Map<string, Snapshot>;
+  // Taken when the task can write: at once for exclusive tasks, on upgrade
+  // for shared ones (sweeps build thousands that never write).
+  #nodeSnapshot: Snapshot = new Map();
+  #portSnapshots = new Map<string, Snapshot>();
+  #portgroupSnapshots = new Map<string, Snapshot>();
   #spawned:
     | {
         start: (work: () => Promise<void>) => void;
@@ -121,9 +124,7 @@ export class NodeTask implements Task {
     this.#driver = driver;
     this.#shared = shared;
     this.purpose = purpose;
-    this.#nodeSnapshot = snapshotOf(loaded.node);
-    this.#portSnapshots = new Map(loaded.ports.map((p) => [p.uuid, snapshotOf(p)]));
-    this.#portgroupSnapshots = new Map(loaded.portgroups.map((g) => [g.uuid, snapshotOf(g)]));
+    if (!shared) this.#takeSnapshots();
   }
 
   get driver(): Driver {
@@ -150,6 +151,7 @@ export class NodeTask implements Task {
   async upgradeLock(attempts?: number): Promise<void> {
     if (!this.#shared) return;
     await this.#manager.lock(this.node.uuid, this.purpose, attempts);
+    this.#takeSnapshots();
     this.#shared = false;
     this.node.reservation = this.#manager.host;
   }
@@ -176,6 +178,12 @@ export class NodeTask implements Task {
   async save(): Promise<void> {
     this.#requireExclusive('save the node');
     await this.#write();
+  }
+
+  #takeSnapshots(): void {
+    this.#nodeSnapshot = snapshotOf(this.node);
+    this.#portSnapshots = new Map(this.ports.map((p) => [p.uuid, snapshotOf(p)]));
+    this.#portgroupSnapshots = new Map(this.portgroups.map((g) => [g.uuid, snapshotOf(g)]));
   }
 
   async #write(): Promise<void> {
@@ -234,14 +242,18 @@ export class NodeTask implements Task {
     this.#controller.abort(reason);
   }
 
-  /** Saves (exclusive tasks) and releases the lock. Safe to call twice. */
-  async release(): Promise<void> {
+  /**
+   * Saves what changed (exclusive tasks) and releases the lock. With
+   * `save: false` unsaved changes are dropped: the operation failed. Safe to
+   * call twice.
+   */
+  async release(options: { readonly save?: boolean } = {}): Promise<void> {
     if (this.#released) return;
     this.#released = true;
     this.#manager.forget(this);
     if (this.#shared) return;
     try {
-      await this.#write();
+      if (options.save !== false) await this.#write();
     } finally {
       await this.#manager.unlock(this.node.uuid);
     }
@@ -252,12 +264,12 @@ export class NodeTask implements Task {
     const spawned = this.#spawned;
     this.#spawned = undefined;
     if (!spawned) {
-      await this.release();
+      await this.release({ save: succeeded });
       return;
     }
     if (!succeeded) {
       this.#manager.pool.cancel();
-      await this.release();
+      await this.release({ save: false });
       return;
     }
     spawned.start(async () => {
@@ -331,20 +343,21 @@ export class TaskManager {
   /** Acquires a task; the caller must release it (prefer `run`). */
   async acquire(ident: string, options: AcquireOptions): Promise<NodeTask> {
     const shared = options.shared ?? false;
-    let node = await this.store.nodes.get(ident);
-    if (!shared) {
-      await this.lock(node.uuid, options.purpose, options.attempts);
-      try {
-        node = await this.store.nodes.get(node.uuid);
-      } catch (error) {
-        await this.unlock(node.uuid);
-        throw error;
-      }
+    if (shared) return this.#load(await this.store.nodes.get(ident), true, options.purpose);
+    // A name must be resolved first; a uuid can be locked straight away.
+    const uuid = isUuid(ident) ? ident : (await this.store.nodes.get(ident)).uuid;
+    await this.lock(uuid, options.purpose, options.attempts);
+    let node: Node;
+    try {
+      node = await this.store.nodes.get(uuid);
+    } catch (error) {
+      await this.unlock(uuid);
+      throw error;
     }
     try {
-      return await this.#load(node, shared, options.purpose);
+      return await this.#load(node, false, options.purpose);
     } catch (error) {
-      if (!shared) await this.unlock(node.uuid);
+      await this.unlock(uuid);
       throw error;
     }
   }

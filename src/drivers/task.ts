@@ -7,7 +7,8 @@ import type { Driver } from './driver.ts';
  * storage objects, and the node's composed driver, under a lock held by the
  * conductor (see the TaskManager). Drivers mutate `node`, `ports` and
  * `portgroups` in place and call `save()` to persist them; the conductor also
- * saves when the task ends.
+ * saves when the operation ends (but drops unsaved changes of an operation
+ * that failed before handing work to the background).
  */
 export interface Task {
   readonly node: Node;
