@@ -89,7 +89,7 @@ describe('provisioning state machine', () => {
         isFerriteError(error, 'InvalidStateRequested') &&
         error.status === 400 &&
         error.message ===
-          'The requested action "clean" can not be performed on node "n1" while it is in state "available".',
+          'The requested action "clean" can not be performed on node "n1" while it is in state "available". Allowed in this state: deploy, manage.',
     );
     assert.throws(
       () => transition({ provisionState: S.DEPLOYDONE, targetProvisionState: null }, 'done'),

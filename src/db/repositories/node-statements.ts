@@ -1,0 +1,67 @@
+import type { Insertable, Selectable } from 'kysely';
+import { NODE_FIELDS } from '../rows/node-row.ts';
+import type { NodesTable } from '../schema.ts';
+import { Statement } from '../statement.ts';
+
+/*
+ * The node queries that run most (one per task, lock or sweep step), built
+ * and compiled once per database; see statement.ts.
+ */
+
+// Every column, in one fixed order, so the insert compiles once.
+const NODE_TABLE_COLUMNS: readonly (keyof NodesTable)[] = [
+  'uuid',
+  'reservation',
+  'created_at',
+  'updated_at',
+  ...Object.values(NODE_FIELDS).map(([column]) => column),
+];
+
+export const INSERT = new Statement<Insertable<NodesTable>, unknown>((db, p) =>
+  db
+    .insertInto('nodes')
+    .values(Object.fromEntries(NODE_TABLE_COLUMNS.map((c) => [c, p(c)])) as Insertable<NodesTable>),
+);
+/** A node row with its traits as JSON array text: one round trip for a single-node read. */
+export type NodeRowWithTraits = Selectable<NodesTable> & { traits_json: string };
+
+export const BY_UUID = new Statement<{ uuid: string }, NodeRowWithTraits>((db, p, dialect) =>
+  db
+    .selectFrom('nodes')
+    .selectAll()
+    .select(dialect.traitsJson().as('traits_json'))
+    .where('uuid', '=', p('uuid')),
+);
+export const BY_NAME = new Statement<{ name: string }, NodeRowWithTraits>((db, p, dialect) =>
+  db
+    .selectFrom('nodes')
+    .selectAll()
+    .select(dialect.traitsJson().as('traits_json'))
+    .where('name', '=', p('name')),
+);
+export const RESERVE = new Statement<{ uuid: string; host: string }, unknown>((db, p) =>
+  db
+    .updateTable('nodes')
+    .set({ reservation: p('host') })
+    .where('uuid', '=', p('uuid'))
+    .where('reservation', 'is', null),
+);
+export const RELEASE = new Statement<{ uuid: string; host: string }, unknown>((db, p) =>
+  db
+    .updateTable('nodes')
+    .set({ reservation: null })
+    .where('uuid', '=', p('uuid'))
+    .where('reservation', '=', p('host')),
+);
+export const RESERVATION = new Statement<{ uuid: string }, { reservation: string | null }>(
+  (db, p) => db.selectFrom('nodes').select('reservation').where('uuid', '=', p('uuid')),
+);
+export const DELETE = new Statement<{ uuid: string }, unknown>((db, p) =>
+  db.deleteFrom('nodes').where('uuid', '=', p('uuid')),
+);
+export const TOUCH = new Statement<{ uuid: string; now: string }, unknown>((db, p) =>
+  db
+    .updateTable('nodes')
+    .set({ updated_at: p('now') })
+    .where('uuid', '=', p('uuid')),
+);
