@@ -4,7 +4,13 @@ import type { ProvisionEvent, TransitionOptions } from '../common/fsm.ts';
 import { transition } from '../common/fsm.ts';
 import type { Logger } from '../common/logging.ts';
 import type { Node, Port, Portgroup, VolumeConnector, VolumeTarget } from '../common/records.ts';
-import type { NodeChanges, PortChanges, PortgroupChanges, Store } from '../db/store.ts';
+import type {
+  NodeChanges,
+  NodeTimestamps,
+  PortChanges,
+  PortgroupChanges,
+  Store,
+} from '../db/store.ts';
 import type { Driver } from '../drivers/driver.ts';
 import type { DriverFactory } from '../drivers/factory.ts';
 import type { Task } from '../drivers/task.ts';
@@ -187,18 +193,25 @@ export class NodeTask implements Task {
   }
 
   async #write(): Promise<void> {
+    const nodeChanges = this.#nodeChanges();
+    await this.#writeAssociations();
+    if (Object.keys(nodeChanges).length === 0) return;
+    const stamps = await this.#manager.store.nodes.write(this.node.uuid, nodeChanges);
+    this.#stamp(stamps);
+  }
+
+  #nodeChanges(): NodeChanges {
+    return changedFields(this.node, this.#nodeSnapshot, NODE_NEVER_SAVED);
+  }
+
+  #stamp(stamps: NodeTimestamps): void {
+    this.node.updatedAt = stamps.updatedAt;
+    if (stamps.provisionUpdatedAt) this.node.provisionUpdatedAt = stamps.provisionUpdatedAt;
+    this.#nodeSnapshot = snapshotOf(this.node);
+  }
+
+  async #writeAssociations(): Promise<void> {
     const store = this.#manager.store;
-    const nodeChanges = changedFields(
-      this.node,
-      this.#nodeSnapshot,
-      NODE_NEVER_SAVED,
-    ) as NodeChanges;
-    if (Object.keys(nodeChanges).length > 0) {
-      const stored = await store.nodes.update(this.node.uuid, nodeChanges);
-      this.node.updatedAt = stored.updatedAt;
-      this.node.provisionUpdatedAt = stored.provisionUpdatedAt;
-      this.#nodeSnapshot = snapshotOf(this.node);
-    }
     for (const port of this.ports) {
       const before = this.#portSnapshots.get(port.uuid);
       if (!before) continue;
@@ -252,10 +265,15 @@ export class NodeTask implements Task {
     this.#released = true;
     this.#manager.forget(this);
     if (this.#shared) return;
+    // The last save and the unlock are one statement.
+    let changes: NodeChanges = {};
     try {
-      if (options.save !== false) await this.#write();
+      if (options.save !== false) {
+        await this.#writeAssociations();
+        changes = this.#nodeChanges();
+      }
     } finally {
-      await this.#manager.unlock(this.node.uuid);
+      await this.#manager.unlock(this.node.uuid, changes);
     }
   }
 
@@ -346,14 +364,7 @@ export class TaskManager {
     if (shared) return this.#load(await this.store.nodes.get(ident), true, options.purpose);
     // A name must be resolved first; a uuid can be locked straight away.
     const uuid = isUuid(ident) ? ident : (await this.store.nodes.get(ident)).uuid;
-    await this.lock(uuid, options.purpose, options.attempts);
-    let node: Node;
-    try {
-      node = await this.store.nodes.get(uuid);
-    } catch (error) {
-      await this.unlock(uuid);
-      throw error;
-    }
+    const node = await this.lock(uuid, options.purpose, options.attempts);
     try {
       return await this.#load(node, false, options.purpose);
     } catch (error) {
@@ -393,11 +404,12 @@ export class TaskManager {
     return task;
   }
 
-  /** Takes the node's lock, retrying while another holder has it. */
-  async lock(uuid: string, purpose: string, attempts = this.#retry.attempts): Promise<void> {
+  /** Takes the node's lock, retrying while another holder has it; returns the node as locked. */
+  async lock(uuid: string, purpose: string, attempts = this.#retry.attempts): Promise<Node> {
     const tries = Math.max(1, attempts);
     for (let attempt = 1; ; attempt++) {
-      if (await this.store.nodes.reserve(uuid, this.host)) return;
+      const node = await this.store.nodes.lock(uuid, this.host);
+      if (node) return node;
       if (attempt >= tries) break;
       await this.clock.sleep(this.#retry.intervalMs * attempt);
     }
@@ -406,10 +418,10 @@ export class TaskManager {
     throw new FerriteError('NodeLocked', { node: uuid, host: holder });
   }
 
-  /** @internal */
-  async unlock(uuid: string): Promise<void> {
+  /** @internal Releases the lock, writing the task's last changes in the same statement. */
+  async unlock(uuid: string, changes?: NodeChanges): Promise<void> {
     try {
-      if (!(await this.store.nodes.release(uuid, this.host))) {
+      if (!(await this.store.nodes.release(uuid, this.host, changes))) {
         this.logger.warn(
           { node: uuid, host: this.host },
           'node was not locked by this conductor on release',

@@ -4,7 +4,6 @@ import type { Clock } from '../common/clock.ts';
 import { FerriteError } from '../common/errors.ts';
 import type { DatabaseFailure, DialectAdapter } from './dialect.ts';
 import type { Database, IsoTimestamp, TableName } from './schema.ts';
-import { runInTransactionScope } from './transaction-scope.ts';
 
 /** What every repository works with: the database (or the current transaction), its dialect and the clock. */
 export interface StoreContext {
@@ -25,9 +24,7 @@ export async function inTransaction<T>(
   work: (ctx: StoreContext) => Promise<T>,
 ): Promise<T> {
   if (ctx.db.isTransaction) return work(ctx);
-  return ctx.db
-    .transaction()
-    .execute((trx) => runInTransactionScope(ctx.dialect, () => work({ ...ctx, db: trx })));
+  return ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
 }
 
 /** Turns a database failure into the catalogue error it means, or undefined to use the fallback. */

@@ -75,6 +75,13 @@ export interface PageRequest<K extends string> {
   readonly sortDir?: 'asc' | 'desc';
 }
 
+/** The timestamps a write set. */
+export interface NodeTimestamps {
+  readonly updatedAt: Date;
+  /** Set when the write changed the provision state. */
+  readonly provisionUpdatedAt?: Date;
+}
+
 export interface NodeRepository {
   create(node: NewNode): Promise<Node>;
   /** By uuid, or by name when `ident` is not a uuid. NodeNotFound if absent. */
@@ -90,6 +97,11 @@ export interface NodeRepository {
    * reservation. Returns the node as stored. NodeNotFound if absent.
    */
   update(uuid: string, changes: NodeChanges): Promise<Node>;
+  /**
+   * Writes `changes` like `update`, without reading the node back: the
+   * conductor's save, which needs only the timestamps it set.
+   */
+  write(uuid: string, changes: NodeChanges): Promise<NodeTimestamps>;
   /** Deletes the node with its ports, portgroups, traits, volume connectors and targets. */
   delete(uuid: string): Promise<void>;
   /**
@@ -98,10 +110,18 @@ export interface NodeRepository {
    * host holds it. NodeNotFound if the node does not exist.
    */
   reserve(uuid: string, host: string): Promise<boolean>;
+  /**
+   * `reserve` that also reads the node, in the same statement: the node as
+   * it is under the new lock, or null when another host holds it.
+   */
+  lock(uuid: string, host: string): Promise<Node | null>;
   /** The current holder, or null. NodeNotFound if absent. */
   reservation(uuid: string): Promise<string | null>;
-  /** Releases the lock if `host` holds it; false otherwise. */
-  release(uuid: string, host: string): Promise<boolean>;
+  /**
+   * Releases the lock if `host` holds it, writing `changes` (as `write`) in
+   * the same statement; false when `host` does not hold it (nothing written).
+   */
+  release(uuid: string, host: string, changes?: NodeChanges): Promise<boolean>;
   /** Releases every lock `host` holds, clearing target_power_state; returns those nodes' uuids. */
   releaseAll(host: string): Promise<string[]>;
   setTraits(uuid: string, traits: readonly string[]): Promise<void>;
@@ -214,7 +234,11 @@ export interface Store {
   readonly chassis: ChassisRepository;
   readonly volumes: VolumeRepository;
   readonly conductors: ConductorRepository;
-  /** Runs `work` in one transaction, committed when it resolves, rolled back when it throws. */
+  /**
+   * Runs `work` in one transaction, committed when it resolves, rolled back
+   * when it throws. `work` must use the store it is given: the outer store
+   * would wait for the connection the transaction holds (on SQLite, for ever).
+   */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** Applies pending migrations. */
   migrate(): Promise<void>;

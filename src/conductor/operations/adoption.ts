@@ -10,7 +10,6 @@ export async function doAdopt(ctx: ConductorContext, task: NodeTask): Promise<vo
   task.node.conductorAffinity = ctx.config.host;
   task.node.lastError = null;
   task.processEvent('done');
-  await task.save();
   ctx.logger.info({ node: task.node.uuid }, 'adopted');
 }
 

@@ -66,7 +66,6 @@ export const CLEAN_FLOW: StepFlow = {
       return;
     }
     task.processEvent(manual ? 'manage' : 'done');
-    await task.save();
     ctx.logger.info({ node: task.node.uuid, manual }, 'cleaning finished');
   },
   async fail(ctx, task, message) {
@@ -85,7 +84,6 @@ export const CLEAN_FLOW: StepFlow = {
     }
     if (task.node.provisionState !== ProvisionState.CLEANFAIL)
       task.processEvent('fail', { keepTarget: true });
-    await task.save();
     ctx.logger.warn({ node: task.node.uuid, error: task.node.lastError }, 'cleaning failed');
   },
 };
@@ -108,7 +106,6 @@ export async function doCleaning(
   const manual = userSteps !== undefined;
   if (!manual && !automatedCleanEnabled(ctx, task)) {
     task.processEvent('done');
-    await task.save();
     return;
   }
   await task.driver.power.validate(task);
@@ -128,10 +125,8 @@ export async function doCleaning(
     return;
   }
   const prepared = await task.driver.deploy.prepareCleaning(task);
-  await task.save();
   if (prepared === ProvisionState.CLEANWAIT) {
     task.processEvent('wait', { keepTarget: true });
-    await task.save();
     return;
   }
   await runSteps(ctx, task, CLEAN_FLOW, 0);

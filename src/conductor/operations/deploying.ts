@@ -34,7 +34,6 @@ export const DEPLOY_FLOW: StepFlow = {
     clearSteps(task, DEPLOY_FLOW);
     task.node.conductorAffinity = ctx.config.host;
     task.processEvent('done');
-    await task.save();
     ctx.logger.info({ node: task.node.uuid }, 'deployed');
   },
   async fail(ctx, task, message) {
@@ -47,7 +46,6 @@ export const DEPLOY_FLOW: StepFlow = {
     }
     task.node.lastError = `${message}${cleanUpError}`;
     if (task.node.provisionState !== ProvisionState.DEPLOYFAIL) task.processEvent('fail');
-    await task.save();
     ctx.logger.warn({ node: task.node.uuid, error: task.node.lastError }, 'deploy failed');
   },
 };
@@ -152,7 +150,6 @@ export async function doDeploy(
   await task.driver.deploy.prepare(task);
   const driverSteps = await gatherSteps(task.driver, task, 'deploy');
   setSteps(task, DEPLOY_FLOW, planDeploySteps(driverSteps, options.userSteps ?? []));
-  await task.save();
   await runSteps(ctx, task, DEPLOY_FLOW, 0);
 }
 
@@ -197,7 +194,6 @@ export function tearDownFailed(ctx: ConductorContext) {
   return async (task: NodeTask, error: unknown): Promise<void> => {
     task.node.lastError = `Failed to tear down. Error: ${describeError(error)}`;
     if (task.node.provisionState === ProvisionState.DELETING) task.processEvent('fail');
-    await task.save();
     ctx.logger.warn({ node: task.node.uuid, error: task.node.lastError }, 'tear down failed');
   };
 }

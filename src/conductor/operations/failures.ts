@@ -52,6 +52,5 @@ export function failProvisioning(ctx: ConductorContext): FailureHandler {
       default:
         task.node.lastError = message;
     }
-    await task.save();
   };
 }

@@ -12,11 +12,9 @@ export async function doInspect(ctx: ConductorContext, task: NodeTask): Promise<
   const result = await inspect.inspectHardware(task);
   if (result === ProvisionState.INSPECTWAIT) {
     task.processEvent('wait');
-    await task.save();
     return;
   }
   finishInspection(task);
-  await task.save();
   ctx.logger.info({ node: task.node.uuid }, 'inspected');
 }
 

@@ -10,12 +10,10 @@ export async function doRescue(ctx: ConductorContext, task: NodeTask): Promise<v
   const result = await requireInterface(task.driver, 'rescue').rescue(task);
   if (result === ProvisionState.RESCUEWAIT) {
     task.processEvent('wait');
-    await task.save();
     return;
   }
   task.node.lastError = null;
   task.processEvent('done');
-  await task.save();
   ctx.logger.info({ node: task.node.uuid }, 'rescued');
 }
 
@@ -26,7 +24,6 @@ export async function doUnrescue(ctx: ConductorContext, task: NodeTask): Promise
   task.node.instanceInfo = instanceInfo;
   task.node.lastError = null;
   task.processEvent('done');
-  await task.save();
   ctx.logger.info({ node: task.node.uuid }, 'unrescued');
 }
 

@@ -40,14 +40,12 @@ export const SERVICE_FLOW: StepFlow = {
     clearSteps(task, SERVICE_FLOW);
     task.node.lastError = null;
     task.processEvent('done');
-    await task.save();
     ctx.logger.info({ node: task.node.uuid }, 'serviced');
   },
   async fail(ctx, task, message) {
     clearSteps(task, SERVICE_FLOW);
     task.node.lastError = message;
     if (task.node.provisionState !== ProvisionState.SERVICEFAIL) task.processEvent('fail');
-    await task.save();
     ctx.logger.warn({ node: task.node.uuid, error: message }, 'servicing failed');
   },
 };
@@ -90,7 +88,6 @@ export async function startServicing(
   task.spawn(
     async (t) => {
       setSteps(t, SERVICE_FLOW, steps);
-      await t.save();
       await runSteps(ctx, t, SERVICE_FLOW, 0);
     },
     (t, error) => SERVICE_FLOW.fail(ctx, t, describeError(error)),

@@ -97,7 +97,9 @@ function waitSeconds(step: StepRequest): number | undefined {
 
 /**
  * Runs the flow's steps from `start`, under the task's exclusive lock, until
- * one waits or holds, all are done, or one fails.
+ * one waits or holds, all are done, or one fails. The position is saved
+ * before each step; the final state is written when the task releases the
+ * node (one statement with the unlock).
  */
 export async function runSteps(
   ctx: ConductorContext,
@@ -113,14 +115,12 @@ export async function runSteps(
     await task.save();
     if (step.step === 'hold') {
       task.processEvent('hold', { keepTarget: true });
-      await task.save();
       return;
     }
     if (step.step === 'wait') {
       const seconds = waitSeconds(step);
       if (seconds === undefined) {
         task.processEvent('wait', { keepTarget: true });
-        await task.save();
         return;
       }
       await task.clock.sleep(seconds * 1000, task.signal);
@@ -145,7 +145,6 @@ export async function runSteps(
     }
     if (result !== undefined && result === flow.waitResult) {
       task.processEvent('wait', { keepTarget: true });
-      await task.save();
       return;
     }
   }
@@ -167,11 +166,9 @@ export async function resumeFlow(
     task.node.driverInternalInfo[flow.indexKey] = next;
     flow.setCurrentStep(task, steps[next] as unknown as JsonObject);
     task.processEvent('hold', { keepTarget: true });
-    await task.save();
     return;
   }
   task.processEvent('resume', { keepTarget: true });
-  await task.save();
   await runSteps(ctx, task, flow, next);
 }
 

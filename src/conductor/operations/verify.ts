@@ -10,6 +10,5 @@ export async function doVerify(ctx: ConductorContext, task: NodeTask): Promise<v
   task.node.powerState = await task.driver.power.getPowerState(task);
   task.node.lastError = null;
   task.processEvent('done');
-  await task.save();
   ctx.logger.info({ node: task.node.uuid, power: task.node.powerState }, 'verified');
 }

@@ -17,7 +17,7 @@ const SYNC_EXCLUDED: readonly State[] = [
   ProvisionState.ENROLL,
 ];
 
-const PAGE = 1000;
+const PAGE = 500;
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

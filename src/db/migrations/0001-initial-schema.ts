@@ -204,14 +204,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
     .execute();
 
-  // Columns the conductor filters on in its periodic sweeps, the lock, and
-  // the referencing side of every foreign key (cascades and NotEmpty checks).
+  // Selective columns the conductor and the API filter on, and the
+  // referencing side of every foreign key (cascades and NotEmpty checks).
+  // Deliberately not indexed: reservation (taking and releasing a lock would
+  // rewrite the index every time, and locked nodes are found by scanning),
+  // and maintenance, driver and conductor_affinity (too few distinct values
+  // for an index to beat a scan).
   const indexes: readonly (readonly [string, string, readonly string[]])[] = [
-    ['nodes_reservation_idx', 'nodes', ['reservation']],
     ['nodes_provision_state_idx', 'nodes', ['provision_state']],
-    ['nodes_maintenance_idx', 'nodes', ['maintenance']],
-    ['nodes_driver_idx', 'nodes', ['driver']],
-    ['nodes_conductor_affinity_idx', 'nodes', ['conductor_affinity']],
     ['nodes_chassis_uuid_idx', 'nodes', ['chassis_uuid']],
     // The default list order: keyset pages walk this index.
     ['nodes_created_at_uuid_idx', 'nodes', ['created_at', 'uuid']],

@@ -21,7 +21,7 @@ export async function openPostgresStore(
     traitsJson: () =>
       sql<string>`(select coalesce(json_agg(trait), '[]')::text from node_traits where node_uuid = nodes.uuid)`,
   };
-  const db = createPostgresKysely(url, poolSize, dialect);
+  const db = createPostgresKysely(url, poolSize);
   const store = new KyselyStore({ db, dialect, clock });
   try {
     await store.migrate();

@@ -14,6 +14,7 @@ import type {
   NodeFilter,
   NodeRepository,
   NodeSortKey,
+  NodeTimestamps,
   PageRequest,
 } from '../store.ts';
 import { nodeFilter } from './node-filter.ts';
@@ -22,6 +23,7 @@ import {
   BY_UUID,
   DELETE,
   INSERT,
+  LOCK,
   RELEASE,
   RESERVATION,
   RESERVE,
@@ -158,15 +160,51 @@ export class KyselyNodeRepository implements NodeRepository {
     return Number(row.n);
   }
 
-  async update(uuid: string, changes: NodeChanges): Promise<Node> {
-    const ctx = this.#ctx;
-    const at = now(ctx);
+  /** The columns a write of `changes` sets, with its timestamps. */
+  #columnsFor(changes: NodeChanges): {
+    columns: ReturnType<typeof nodeColumns>;
+    timestamps: NodeTimestamps;
+  } {
+    const at = now(this.#ctx);
     const columns = nodeColumns(changes);
     columns.updated_at = at;
     // Timeouts count from the last provision state change; an explicit value wins.
-    if (changes.provisionState !== undefined && changes.provisionUpdatedAt === undefined) {
-      columns.provision_updated_at = at;
+    const stamped =
+      changes.provisionState !== undefined && changes.provisionUpdatedAt === undefined;
+    if (stamped) columns.provision_updated_at = at;
+    return {
+      columns,
+      timestamps: {
+        updatedAt: new Date(at),
+        ...(stamped ? { provisionUpdatedAt: new Date(at) } : {}),
+      },
+    };
+  }
+
+  async write(uuid: string, changes: NodeChanges): Promise<NodeTimestamps> {
+    if (changes.traits !== undefined) {
+      const stored = await this.update(uuid, changes);
+      return {
+        updatedAt: stored.updatedAt ?? new Date(now(this.#ctx)),
+        ...(changes.provisionState !== undefined && stored.provisionUpdatedAt
+          ? { provisionUpdatedAt: stored.provisionUpdatedAt }
+          : {}),
+      };
     }
+    const ctx = this.#ctx;
+    const { columns, timestamps } = this.#columnsFor(changes);
+    const result = await guard(
+      ctx,
+      () => ctx.db.updateTable('nodes').set(columns).where('uuid', '=', uuid).executeTakeFirst(),
+      this.#explain(uuid, changes),
+    );
+    if (Number(result.numUpdatedRows) === 0) throw new FerriteError('NodeNotFound', { node: uuid });
+    return timestamps;
+  }
+
+  async update(uuid: string, changes: NodeChanges): Promise<Node> {
+    const ctx = this.#ctx;
+    const { columns } = this.#columnsFor(changes);
     const traits = changes.traits === undefined ? undefined : normaliseTraits(changes.traits);
     const write = async (tx: StoreContext): Promise<Selectable<NodesTable>> => {
       const row = await tx.db
@@ -204,6 +242,16 @@ export class KyselyNodeRepository implements NodeRepository {
     return false;
   }
 
+  async lock(uuid: string, host: string): Promise<Node | null> {
+    const ctx = this.#ctx;
+    const { rows } = await guard(ctx, () => LOCK.run(ctx.dialect, ctx.db, { uuid, host }));
+    const row = rows[0];
+    if (row !== undefined)
+      return nodeFromRow(row, (JSON.parse(row.traits_json) as string[]).sort());
+    await this.#mustExist(uuid);
+    return null;
+  }
+
   async reservation(uuid: string): Promise<string | null> {
     const ctx = this.#ctx;
     const { rows } = await RESERVATION.run(ctx.dialect, ctx.db, { uuid });
@@ -212,10 +260,32 @@ export class KyselyNodeRepository implements NodeRepository {
     return row.reservation;
   }
 
-  async release(uuid: string, host: string): Promise<boolean> {
+  async release(uuid: string, host: string, changes?: NodeChanges): Promise<boolean> {
     const ctx = this.#ctx;
-    const result = await guard(ctx, () => RELEASE.run(ctx.dialect, ctx.db, { uuid, host }));
-    if (affectedRows(result) === 1) return true;
+    if (changes !== undefined && changes.traits !== undefined) {
+      throw new FerriteError('InvalidParameterValue', {
+        err: 'Traits are not written on release.',
+      });
+    }
+    const released =
+      changes === undefined || Object.keys(changes).length === 0
+        ? affectedRows(await guard(ctx, () => RELEASE.run(ctx.dialect, ctx.db, { uuid, host })))
+        : Number(
+            (
+              await guard(
+                ctx,
+                () =>
+                  ctx.db
+                    .updateTable('nodes')
+                    .set({ ...this.#columnsFor(changes).columns, reservation: null })
+                    .where('uuid', '=', uuid)
+                    .where('reservation', '=', host)
+                    .executeTakeFirst(),
+                this.#explain(uuid, changes),
+              )
+            ).numUpdatedRows,
+          );
+    if (released === 1) return true;
     await this.#mustExist(uuid);
     return false;
   }

@@ -46,6 +46,16 @@ export const RESERVE = new Statement<{ uuid: string; host: string }, unknown>((d
     .where('uuid', '=', p('uuid'))
     .where('reservation', 'is', null),
 );
+export const LOCK = new Statement<{ uuid: string; host: string }, NodeRowWithTraits>(
+  (db, p, dialect) =>
+    db
+      .updateTable('nodes')
+      .set({ reservation: p('host') })
+      .where('uuid', '=', p('uuid'))
+      .where('reservation', 'is', null)
+      .returningAll()
+      .returning(dialect.traitsJson().as('traits_json')),
+);
 export const RELEASE = new Statement<{ uuid: string; host: string }, unknown>((db, p) =>
   db
     .updateTable('nodes')

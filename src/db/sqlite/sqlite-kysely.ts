@@ -2,7 +2,6 @@ import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver } from 'kysely';
 import type { DatabaseConnection, Driver, SqliteDatabase, SqliteDialectConfig } from 'kysely';
 import type { Database } from '../schema.ts';
-import { assertOutsideOwnTransaction } from '../transaction-scope.ts';
 
 /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -49,18 +48,6 @@ class StatementCache implements SqliteDatabase {
  * SQLITE_BUSY because the reader's snapshot may be stale.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
-  readonly #owner: object;
-
-  constructor(config: SqliteDialectConfig, owner: object) {
-    super(config);
-    this.#owner = owner;
-  }
-
-  override async acquireConnection(): Promise<DatabaseConnection> {
-    assertOutsideOwnTransaction(this.#owner);
-    return super.acquireConnection();
-  }
-
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
@@ -68,24 +55,21 @@ class ImmediateSqliteDriver extends SqliteDriver {
 
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
-  readonly #owner: object;
 
-  constructor(config: SqliteDialectConfig, owner: object) {
+  constructor(config: SqliteDialectConfig) {
     super(config);
     this.#config = config;
-    this.#owner = owner;
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config, this.#owner);
+    return new ImmediateSqliteDriver(this.#config);
   }
 }
 
 /**
  * A Kysely instance on one SQLite file (or `:memory:`), set up for several
- * processes sharing it. `owner` identifies the store in transaction-scope.ts.
  */
-export function createSqliteKysely(path: string, owner: object): Kysely<Database> {
+export function createSqliteKysely(path: string): Kysely<Database> {
   const db = new BetterSqlite3(path);
   try {
     // Before anything that may wait for another process's lock.
@@ -101,6 +85,6 @@ export function createSqliteKysely(path: string, owner: object): Kysely<Database
     throw error;
   }
   return new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: new StatementCache(db) }, owner),
+    dialect: new ImmediateSqliteDialect({ database: new StatementCache(db) }),
   });
 }

@@ -18,7 +18,7 @@ export async function openSqliteStore(path: string, clock: Clock): Promise<Kysel
     traitsJson: () =>
       sql<string>`(select json_group_array(trait) from node_traits where node_uuid = nodes.uuid)`,
   };
-  const db = createSqliteKysely(path, dialect);
+  const db = createSqliteKysely(path);
   const store = new KyselyStore({ db, dialect, clock });
   try {
     await store.migrate();
