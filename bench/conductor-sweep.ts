@@ -7,6 +7,7 @@
  *   node dist/bench/conductor-sweep.js <database-url> <expected-nodes>
  * Prints one JSON line: { sweepSeconds, checked, peakRssMb }.
  */
+import { NO_PERIODIC_WORK } from '../src/conductor/config.ts';
 import { Conductor } from '../src/conductor/conductor.ts';
 import { openStore } from '../src/db/open.ts';
 
@@ -17,9 +18,7 @@ const conductor = new Conductor({
   store,
   settings: {
     host: 'bench-sweeper',
-    heartbeatIntervalMs: 0,
-    powerSync: { intervalMs: 0, recoveryIntervalMs: 0 },
-    timeouts: { checkIntervalMs: 0 },
+    ...NO_PERIODIC_WORK,
   },
 });
 try {

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
 import { isFerriteError } from '../src/common/errors.ts';
+import { NO_PERIODIC_WORK } from '../src/conductor/config.ts';
 import { Conductor } from '../src/conductor/conductor.ts';
 import { eachLimited } from '../src/conductor/periodic/schedule.ts';
 import { openStore } from '../src/db/open.ts';
@@ -125,9 +126,7 @@ const conductor = new Conductor({
   store,
   settings: {
     host: 'bench-conductor',
-    heartbeatIntervalMs: 0,
-    powerSync: { intervalMs: 0, recoveryIntervalMs: 0 },
-    timeouts: { checkIntervalMs: 0 },
+    ...NO_PERIODIC_WORK,
     // Automated cleaning runs a real (fake) step on every node.
     cleanStepPriorityOverrides: { 'raid.delete_configuration': 10 },
   },

@@ -88,6 +88,16 @@ export const DEFAULT_CONDUCTOR_CONFIG: ConductorConfig = {
   gracefulShutdownMs: MINUTE,
 };
 
+/**
+ * Settings that turn every periodic task off: for tools and tests that
+ * drive the conductor themselves (a sweep, a timeout check) when they choose.
+ */
+export const NO_PERIODIC_WORK = {
+  heartbeatIntervalMs: 0,
+  powerSync: { intervalMs: 0, recoveryIntervalMs: 0 },
+  timeouts: { checkIntervalMs: 0 },
+} as const satisfies ConductorSettings;
+
 /** Settings given by the operator, section by section. */
 export type ConductorSettings = Partial<
   Omit<ConductorConfig, 'powerSync' | 'timeouts' | 'lockRetry'>

@@ -4,13 +4,7 @@ import type { ProvisionEvent, TransitionOptions } from '../common/fsm.ts';
 import { transition } from '../common/fsm.ts';
 import type { Logger } from '../common/logging.ts';
 import type { Node, Port, Portgroup, VolumeConnector, VolumeTarget } from '../common/records.ts';
-import type {
-  NodeChanges,
-  NodeTimestamps,
-  PortChanges,
-  PortgroupChanges,
-  Store,
-} from '../db/store.ts';
+import type { NodeChanges, NodeTimestamps, Store } from '../db/store.ts';
 import type { Driver } from '../drivers/driver.ts';
 import type { DriverFactory } from '../drivers/factory.ts';
 import type { Task } from '../drivers/task.ts';
@@ -84,6 +78,22 @@ function changedFields<T extends object>(
 }
 
 const NODE_NEVER_SAVED = ['uuid', 'createdAt', 'updatedAt', 'reservation'] as const;
+
+/** Writes the records that changed since their snapshot, and takes new snapshots of them. */
+async function writeChanged<T extends { uuid: string }>(
+  records: readonly T[],
+  snapshots: Map<string, Snapshot>,
+  write: (uuid: string, changes: Partial<T>) => Promise<unknown>,
+): Promise<void> {
+  for (const record of records) {
+    const before = snapshots.get(record.uuid);
+    if (!before) continue;
+    const changes = changedFields(record, before, ['uuid']);
+    if (Object.keys(changes).length === 0) continue;
+    await write(record.uuid, changes);
+    snapshots.set(record.uuid, snapshotOf(record));
+  }
+}
 
 /**
  * One node under a task: the node, its ports, portgroups and volumes, its
@@ -212,22 +222,12 @@ export class NodeTask implements Task {
 
   async #writeAssociations(): Promise<void> {
     const store = this.#manager.store;
-    for (const port of this.ports) {
-      const before = this.#portSnapshots.get(port.uuid);
-      if (!before) continue;
-      const changes = changedFields(port, before, ['uuid']) as PortChanges;
-      if (Object.keys(changes).length === 0) continue;
-      await store.ports.update(port.uuid, changes);
-      this.#portSnapshots.set(port.uuid, snapshotOf(port));
-    }
-    for (const group of this.portgroups) {
-      const before = this.#portgroupSnapshots.get(group.uuid);
-      if (!before) continue;
-      const changes = changedFields(group, before, ['uuid']) as PortgroupChanges;
-      if (Object.keys(changes).length === 0) continue;
-      await store.portgroups.update(group.uuid, changes);
-      this.#portgroupSnapshots.set(group.uuid, snapshotOf(group));
-    }
+    await writeChanged(this.ports, this.#portSnapshots, (uuid, changes) =>
+      store.ports.update(uuid, changes),
+    );
+    await writeChanged(this.portgroups, this.#portgroupSnapshots, (uuid, changes) =>
+      store.portgroups.update(uuid, changes),
+    );
   }
 
   /**

@@ -70,3 +70,15 @@ export class KyselyStore implements Store {
     }
   }
 }
+
+/** A store over `db`, migrated; closed again if migrating fails. */
+export async function migratedStore(ctx: StoreContext): Promise<KyselyStore> {
+  const store = new KyselyStore(ctx);
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}

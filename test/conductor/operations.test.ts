@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { SimulatedClock } from '../../src/common/clock.ts';
+import { NO_PERIODIC_WORK } from '../../src/conductor/config.ts';
 import { isFerriteError } from '../../src/common/errors.ts';
 import type { ErrorCode } from '../../src/common/errors.ts';
 import { forEachDatabase } from '../support/databases.ts';
@@ -204,9 +205,7 @@ forEachDatabase((db) => {
       factory: createDriverFactory({ clock, options: { fake: { power: 30 } } }),
       settings: {
         host: 'conductor-slow',
-        heartbeatIntervalMs: 0,
-        powerSync: { intervalMs: 0, recoveryIntervalMs: 0 },
-        timeouts: { checkIntervalMs: 0 },
+        ...NO_PERIODIC_WORK,
       },
     });
     const node = await conductor.createNode({ driver: 'fake-hardware' });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { NO_PERIODIC_WORK } from '../../src/conductor/config.ts';
 import { Conductor } from '../../src/conductor/conductor.ts';
 import { forEachDatabase } from '../support/databases.ts';
 
@@ -87,9 +88,7 @@ forEachDatabase((db) => {
       store,
       settings: {
         host: 'conductor-k',
-        heartbeatIntervalMs: 0,
-        powerSync: { intervalMs: 0, recoveryIntervalMs: 0 },
-        timeouts: { checkIntervalMs: 0 },
+        ...NO_PERIODIC_WORK,
       },
     });
     const failed = await successor.start();

@@ -1,6 +1,7 @@
 import { SimulatedClock } from '../../src/common/clock.ts';
 import type { Node } from '../../src/common/records.ts';
 import { Conductor } from '../../src/conductor/conductor.ts';
+import { NO_PERIODIC_WORK } from '../../src/conductor/config.ts';
 import type { ConductorSettings } from '../../src/conductor/config.ts';
 import type { TransitionListener } from '../../src/conductor/task-manager.ts';
 import type { NewNode, Store } from '../../src/db/store.ts';
@@ -29,9 +30,7 @@ export interface ConductorHarness {
 /** Periodic work off unless a test turns it on: tests call sweep() and checkTimeouts() themselves. */
 const QUIET: ConductorSettings = {
   host: 'conductor-1',
-  heartbeatIntervalMs: 0,
-  powerSync: { intervalMs: 0, recoveryIntervalMs: 0 },
-  timeouts: { checkIntervalMs: 0 },
+  ...NO_PERIODIC_WORK,
 };
 
 export async function startConductor(

@@ -1,61 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Node, Port, Portgroup } from '../../src/common/records.ts';
+import { NODE_DEFAULTS } from '../../src/db/rows/node-row.ts';
+import { PORT_DEFAULTS } from '../../src/db/rows/port-row.ts';
 
 /** A node as enrolment leaves it, with whatever fields the test cares about. */
 export function makeNode(overrides: Partial<Node> = {}): Node {
   return {
+    ...structuredClone(NODE_DEFAULTS),
     uuid: randomUUID(),
-    name: null,
-    description: null,
     driver: 'fake-hardware',
-    driverInfo: {},
-    driverInternalInfo: {},
-    instanceInfo: {},
-    instanceUuid: null,
-    properties: {},
-    extra: {},
-    provisionState: 'enroll',
-    targetProvisionState: null,
-    powerState: null,
-    targetPowerState: null,
-    maintenance: false,
-    maintenanceReason: null,
-    fault: null,
-    lastError: null,
-    reservation: null,
-    conductorAffinity: null,
-    conductorGroup: '',
-    consoleEnabled: false,
-    cleanStep: null,
-    deployStep: null,
-    raidConfig: {},
-    targetRaidConfig: {},
-    resourceClass: null,
-    owner: null,
-    lessee: null,
-    automatedClean: null,
-    protected: false,
-    protectedReason: null,
-    retired: false,
-    retiredReason: null,
-    traits: [],
-    chassisUuid: null,
-    inspectionStartedAt: null,
-    inspectionFinishedAt: null,
-    provisionUpdatedAt: null,
     createdAt: new Date(0),
-    updatedAt: null,
-    bootInterface: null,
-    consoleInterface: null,
-    deployInterface: null,
-    inspectInterface: null,
-    managementInterface: null,
-    networkInterface: null,
-    powerInterface: null,
-    raidInterface: null,
-    rescueInterface: null,
-    storageInterface: null,
-    vendorInterface: null,
     ...overrides,
   };
 }
@@ -68,17 +22,10 @@ export function makePort(nodeUuid: string, overrides: Partial<Port> = {}): Port 
     .map((b) => b.toString(16).padStart(2, '0'))
     .join(':')}`;
   return {
+    ...structuredClone(PORT_DEFAULTS),
     uuid: randomUUID(),
     nodeUuid,
     address: mac,
-    name: null,
-    localLinkConnection: {},
-    pxeEnabled: true,
-    physicalNetwork: null,
-    portgroupUuid: null,
-    internalInfo: {},
-    extra: {},
-    isSmartnic: false,
     ...overrides,
   };
 }

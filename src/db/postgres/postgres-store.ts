@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { SqlBool } from 'kysely';
 import type { Clock } from '../../common/clock.ts';
 import type { DialectAdapter } from '../dialect.ts';
-import { KyselyStore } from '../kysely-store.ts';
+import { migratedStore } from '../kysely-store.ts';
+import type { KyselyStore } from '../kysely-store.ts';
 import { classifyPostgresError } from './postgres-errors.ts';
 import { createPostgresKysely } from './postgres-kysely.ts';
 
@@ -21,13 +22,5 @@ export async function openPostgresStore(
     traitsJson: () =>
       sql<string>`(select coalesce(json_agg(trait), '[]')::text from node_traits where node_uuid = nodes.uuid)`,
   };
-  const db = createPostgresKysely(url, poolSize);
-  const store = new KyselyStore({ db, dialect, clock });
-  try {
-    await store.migrate();
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  return store;
+  return migratedStore({ db: createPostgresKysely(url, poolSize), dialect, clock });
 }

@@ -37,7 +37,7 @@ import {
   traitsOfRows,
 } from './node-traits.ts';
 import { affectedRows, defined } from './record-helpers.ts';
-import { isUuid } from './uuid.ts';
+import { isUuid } from '../../common/uuid.ts';
 
 const SORT_COLUMNS: Readonly<Record<NodeSortKey, SortColumn>> = {
   uuid: { column: 'uuid', nullable: false },

@@ -11,7 +11,7 @@ import { PORT_DEFAULTS, portColumns, portFromRow } from '../rows/port-row.ts';
 import type { Database, PortsTable } from '../schema.ts';
 import type { NewPort, PageRequest, PortChanges, PortFilter, PortRepository } from '../store.ts';
 import { defined } from './record-helpers.ts';
-import { isUuid } from './uuid.ts';
+import { isUuid } from '../../common/uuid.ts';
 
 type PortSortKey = 'uuid' | 'address' | 'createdAt';
 

@@ -17,7 +17,7 @@ import type {
   PortgroupRepository,
 } from '../store.ts';
 import { defined } from './record-helpers.ts';
-import { isUuid } from './uuid.ts';
+import { isUuid } from '../../common/uuid.ts';
 
 type PortgroupSortKey = 'uuid' | 'address' | 'createdAt';
 

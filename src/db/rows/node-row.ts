@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../common/json.ts';
 import type { Selectable } from 'kysely';
 import type { Node } from '../../common/records.ts';
 import type { PowerState, ProvisionState } from '../../common/states.ts';
@@ -129,7 +130,8 @@ export function nodeFromRow(row: Selectable<NodesTable>, traits: string[]): Node
 }
 
 /** The defaults of a node created with only a driver (Ironic's enrolment defaults). */
-export const NODE_DEFAULTS: Omit<Node, 'uuid' | 'driver' | 'createdAt'> = {
+/** Deep-frozen: a caller that spreads it must not be able to change it for everyone. */
+export const NODE_DEFAULTS: Readonly<Omit<Node, 'uuid' | 'driver' | 'createdAt'>> = deepFreeze({
   name: null,
   description: null,
   driverInfo: {},
@@ -179,4 +181,4 @@ export const NODE_DEFAULTS: Omit<Node, 'uuid' | 'driver' | 'createdAt'> = {
   rescueInterface: null,
   storageInterface: null,
   vendorInterface: null,
-};
+});

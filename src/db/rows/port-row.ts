@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../common/json.ts';
 import type { Selectable } from 'kysely';
 import type { Port, Portgroup } from '../../common/records.ts';
 import { bool, encodeFields, json } from '../codec.ts';
@@ -21,7 +22,7 @@ export const PORT_FIELDS: {
   isSmartnic: ['is_smartnic', 'bool'],
 };
 
-export const PORT_DEFAULTS: Omit<Port, 'uuid' | 'nodeUuid' | 'address'> = {
+export const PORT_DEFAULTS: Readonly<Omit<Port, 'uuid' | 'nodeUuid' | 'address'>> = deepFreeze({
   name: null,
   localLinkConnection: {},
   pxeEnabled: true,
@@ -30,7 +31,7 @@ export const PORT_DEFAULTS: Omit<Port, 'uuid' | 'nodeUuid' | 'address'> = {
   internalInfo: {},
   extra: {},
   isSmartnic: false,
-};
+});
 
 export function portColumns(changes: PortChanges): Partial<PortsTable> {
   return encodeFields<PortsTable>(PORT_FIELDS, changes);

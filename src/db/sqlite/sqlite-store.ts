@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { SqlBool } from 'kysely';
 import type { Clock } from '../../common/clock.ts';
 import type { DialectAdapter } from '../dialect.ts';
-import { KyselyStore } from '../kysely-store.ts';
+import { migratedStore } from '../kysely-store.ts';
+import type { KyselyStore } from '../kysely-store.ts';
 import { classifySqliteError } from './sqlite-errors.ts';
 import { createSqliteKysely } from './sqlite-kysely.ts';
 
@@ -18,13 +19,5 @@ export async function openSqliteStore(path: string, clock: Clock): Promise<Kysel
     traitsJson: () =>
       sql<string>`(select json_group_array(trait) from node_traits where node_uuid = nodes.uuid)`,
   };
-  const db = createSqliteKysely(path);
-  const store = new KyselyStore({ db, dialect, clock });
-  try {
-    await store.migrate();
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  return store;
+  return migratedStore({ db: createSqliteKysely(path), dialect, clock });
 }
