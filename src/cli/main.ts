@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { driversCommand } from './commands/drivers.ts';
+import { serveCommand } from './commands/serve.ts';
 import type { CommandIo } from './output.ts';
 
 type Command = (argv: readonly string[], io: CommandIo) => Promise<number>;
@@ -11,6 +12,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
     run: driversCommand,
     summary: 'List hardware types, their interfaces and implementations',
   },
+  serve: { run: serveCommand, summary: 'Run the /v1 API and the conductor' },
 };
 
 /** Ferrite's version, from the package.json above this module (in src/ or in dist/src/). */

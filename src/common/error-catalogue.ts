@@ -26,6 +26,12 @@ export const ERROR_CATALOGUE = {
   },
   NotAcceptable: { status: 406, message: 'Request not acceptable.' },
   NotFound: { status: 404, message: 'Resource could not be found.' },
+  UnsupportedApiVersion: {
+    status: 406,
+    parent: 'NotAcceptable',
+    message:
+      'Version {requested} was requested but the minor version is not supported by this service. The supported version range is: [{min}, {max}].',
+  },
 
   // Authorisation.
   OperationNotPermitted: {

@@ -1,0 +1,80 @@
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext, ApiOptions } from './context.ts';
+import { errorResponse, toErrorResponse } from './error-body.ts';
+import {
+  formatVersion,
+  MAX_HEADER,
+  MAX_VERSION,
+  MIN_HEADER,
+  MIN_VERSION,
+  negotiate,
+  VERSION_HEADER,
+  VERSION_RESPONSE_HEADER,
+} from './microversions.ts';
+import type { Microversion } from './microversions.ts';
+import { driverRoutes } from './routes/drivers.ts';
+import { rootRoutes } from './routes/root.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The microversion this request speaks. */
+    apiVersion: Microversion;
+  }
+}
+
+/**
+ * Builds the /v1 API (without listening): version negotiation on every
+ * request, the version headers on every answer, Ironic's error body for
+ * every failure, and the routes.
+ */
+export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Ironic's URLs work with and without a trailing slash.
+    ignoreTrailingSlash: true,
+    // Unknown fields and arguments are refused, never silently dropped.
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+  });
+  const ctx: ApiContext = { conductor: options.conductor, store: options.store };
+
+  app.decorateRequest('apiVersion', { getter: () => MIN_VERSION });
+
+  app.addHook('onRequest', async (request, reply) => {
+    // Headers first: even a refused version is answered with the supported range.
+    reply.header(MIN_HEADER, formatVersion(MIN_VERSION));
+    reply.header(MAX_HEADER, formatVersion(MAX_VERSION));
+    const ironic = request.headers[VERSION_HEADER];
+    const generic = request.headers['openstack-api-version'];
+    const version = negotiate(
+      Array.isArray(ironic) ? ironic[0] : ironic,
+      Array.isArray(generic) ? generic[0] : generic,
+    );
+    Object.defineProperty(request, 'apiVersion', { value: version, enumerable: true });
+    reply.header(VERSION_RESPONSE_HEADER, formatVersion(version));
+  });
+
+  app.setErrorHandler(async (error, _request, reply) => {
+    const validation = (error as { validation?: unknown }).validation;
+    const response = validation
+      ? errorResponse(
+          400,
+          `Invalid input: ${error instanceof Error ? error.message : String(error)}`,
+        )
+      : toErrorResponse(error);
+    return reply.status(response.status).type('application/json').send(response.body);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const response = errorResponse(
+      404,
+      `The resource could not be found: ${request.method} ${request.url}`,
+    );
+    return reply.status(404).type('application/json').send(response.body);
+  });
+
+  await app.register(async (scope) => rootRoutes(scope, ctx));
+  await app.register(async (scope) => driverRoutes(scope, ctx), { prefix: '/v1' });
+  return app;
+}

@@ -1,0 +1,21 @@
+import type { FastifyRequest } from 'fastify';
+import type { Conductor } from '../conductor/conductor.ts';
+import type { Store } from '../db/store.ts';
+
+export interface ApiOptions {
+  readonly conductor: Conductor;
+  readonly store: Store;
+  /** Largest request body accepted, in bytes (default 1 MiB). */
+  readonly bodyLimit?: number;
+}
+
+/** What every route module receives. */
+export interface ApiContext {
+  readonly conductor: Conductor;
+  readonly store: Store;
+}
+
+/** The base URL the client used, for the links in answers. */
+export function baseUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
