@@ -14,6 +14,7 @@ import {
 } from './microversions.ts';
 import type { Microversion } from './microversions.ts';
 import { driverRoutes } from './routes/drivers.ts';
+import { nodeRoutes } from './routes/nodes.ts';
 import { rootRoutes } from './routes/root.ts';
 
 declare module 'fastify' {
@@ -76,5 +77,6 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   await app.register(async (scope) => rootRoutes(scope, ctx));
   await app.register(async (scope) => driverRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => nodeRoutes(scope, ctx), { prefix: '/v1' });
   return app;
 }

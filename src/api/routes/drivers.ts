@@ -18,7 +18,7 @@ const INTERFACE_FIELDS_SINCE: Readonly<Record<InterfaceType, number>> = {
   network: 30,
   power: 30,
   raid: 30,
-  storage: 30,
+  storage: 33,
   vendor: 30,
   rescue: 38,
 };
@@ -51,7 +51,9 @@ function driverDocument(
   const doc: Record<string, unknown> = { hosts: [...hosts].sort(), name: summary.name };
   if (atLeast(version, 30)) doc['type'] = 'dynamic';
   doc['links'] = resourceLinks(request, `drivers/${summary.name}`);
-  doc['properties'] = resourceLinks(request, `drivers/${summary.name}/properties`);
+  if (atLeast(version, 14)) {
+    doc['properties'] = resourceLinks(request, `drivers/${summary.name}/properties`);
+  }
   if (detail && atLeast(version, 30)) {
     for (const type of ALL_INTERFACES) {
       if (!atLeast(version, INTERFACE_FIELDS_SINCE[type])) continue;

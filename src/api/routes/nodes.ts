@@ -1,0 +1,404 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { FerriteError } from '../../common/errors.ts';
+import { PROVISION_VERBS } from '../../common/fsm.ts';
+import type { ProvisionVerb } from '../../common/fsm.ts';
+import type { JsonObject } from '../../common/json.ts';
+import type { Node } from '../../common/records.ts';
+import { isUuid } from '../../common/uuid.ts';
+import type { RequestablePowerState } from '../../common/states.ts';
+import type { NewNode, NodeFilter, NodeSortKey } from '../../db/store.ts';
+import type { StepRequest } from '../../drivers/steps.ts';
+import type { ApiContext } from '../context.ts';
+import { baseUrl } from '../context.ts';
+import { atLeast } from '../microversions.ts';
+import { knownNodeFields, NODE_LIST_FIELDS, nodeView } from '../views/node-view.ts';
+import { resourceLinks } from './root.ts';
+
+const MAX_LIMIT = 1000;
+
+/** Sort keys clients may use, by API name. */
+const SORT_KEYS: Readonly<Record<string, NodeSortKey>> = {
+  id: 'createdAt',
+  created_at: 'createdAt',
+  uuid: 'uuid',
+  name: 'name',
+  updated_at: 'updatedAt',
+  provision_state: 'provisionState',
+  provision_updated_at: 'provisionUpdatedAt',
+  power_state: 'powerState',
+  driver: 'driver',
+};
+
+interface ListQuery {
+  detail?: string;
+  fields?: string;
+  limit?: number;
+  marker?: string;
+  sort_key?: string;
+  sort_dir?: string;
+  provision_state?: string;
+  driver?: string;
+  maintenance?: string;
+  associated?: string;
+  resource_class?: string;
+  conductor_group?: string;
+  fault?: string;
+  owner?: string;
+  lessee?: string;
+  chassis_uuid?: string;
+  instance_uuid?: string;
+}
+
+const LIST_QUERY_SCHEMA = {
+  type: 'object',
+  properties: {
+    detail: { type: 'string' },
+    fields: { type: 'string' },
+    limit: { type: 'integer' },
+    marker: { type: 'string' },
+    sort_key: { type: 'string' },
+    sort_dir: { type: 'string' },
+    provision_state: { type: 'string' },
+    driver: { type: 'string' },
+    maintenance: { type: 'string' },
+    associated: { type: 'string' },
+    resource_class: { type: 'string' },
+    conductor_group: { type: 'string' },
+    fault: { type: 'string' },
+    owner: { type: 'string' },
+    lessee: { type: 'string' },
+    chassis_uuid: { type: 'string' },
+    instance_uuid: { type: 'string' },
+  },
+  additionalProperties: false,
+} as const;
+
+function invalid(err: string): FerriteError {
+  return new FerriteError('InvalidParameterValue', { err });
+}
+
+/** A boolean query argument as clients send it: true/false, True/False (Python), 1/0, yes/no. */
+function booleanArg(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  const v = value.toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  throw invalid(`Invalid value for ${name}: "${value}"; expected a boolean.`);
+}
+
+/** The `fields` a request asks for, checked against what its version knows. */
+function requestedFields(
+  request: FastifyRequest,
+  raw: string | undefined,
+): Set<string> | undefined {
+  if (raw === undefined) return undefined;
+  if (!atLeast(request.apiVersion, 8))
+    throw invalid('The "fields" parameter needs API version 1.8 or later.');
+  const known = knownNodeFields(request);
+  const fields = raw
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
+  const unknown = fields.filter((f) => !known.has(f));
+  if (unknown.length > 0) throw invalid(`Field(s) "${unknown.join(', ')}" are not valid`);
+  return new Set(fields);
+}
+
+function filterOf(query: ListQuery): NodeFilter {
+  const filter: { -readonly [K in keyof NodeFilter]: NodeFilter[K] } = {};
+  if (query.provision_state !== undefined)
+    filter.provisionState = query.provision_state as Node['provisionState'];
+  if (query.driver !== undefined) filter.driver = query.driver;
+  const maintenance = booleanArg('maintenance', query.maintenance);
+  if (maintenance !== undefined) filter.maintenance = maintenance;
+  const associated = booleanArg('associated', query.associated);
+  if (associated !== undefined) filter.associated = associated;
+  if (query.resource_class !== undefined) filter.resourceClass = query.resource_class;
+  if (query.conductor_group !== undefined) filter.conductorGroup = query.conductor_group;
+  if (query.fault !== undefined) filter.fault = query.fault;
+  if (query.owner !== undefined) filter.owner = query.owner;
+  if (query.lessee !== undefined) filter.lessee = query.lessee;
+  if (query.chassis_uuid !== undefined) filter.chassisUuid = query.chassis_uuid;
+  if (query.instance_uuid !== undefined) filter.instanceUuid = query.instance_uuid;
+  return filter;
+}
+
+async function listNodes(
+  ctx: ApiContext,
+  request: FastifyRequest<{ Querystring: ListQuery }>,
+  detailPath: boolean,
+) {
+  const q = request.query;
+  const detailArg = booleanArg('detail', q.detail);
+  const detail = detailPath || detailArg === true;
+  if (q.detail !== undefined && (detailPath || !atLeast(request.apiVersion, 43))) {
+    throw invalid('The "detail" parameter needs API version 1.43 or later, on /v1/nodes.');
+  }
+  const fields = requestedFields(request, q.fields);
+  if (fields && detail)
+    throw invalid('The "fields" and "detail" parameters cannot be used together.');
+  const limit = Math.min(q.limit ?? MAX_LIMIT, MAX_LIMIT);
+  if (limit <= 0) throw invalid('Limit must be positive');
+  if (q.marker !== undefined && !isUuid(q.marker))
+    throw new FerriteError('InvalidUUID', { uuid: q.marker });
+  const sortKey = SORT_KEYS[q.sort_key ?? 'id'];
+  if (sortKey === undefined)
+    throw invalid(`The sort_key value ${String(q.sort_key)} is an invalid field for sorting`);
+  const sortDir = q.sort_dir ?? 'asc';
+  if (sortDir !== 'asc' && sortDir !== 'desc') {
+    throw invalid(
+      `Invalid sort direction: ${sortDir}. Acceptable values are 'asc' or 'desc'`,
+    );
+  }
+  const nodes = await ctx.store.nodes.list(filterOf(q), {
+    limit,
+    sortKey,
+    sortDir,
+    ...(q.marker !== undefined ? { marker: q.marker } : {}),
+  });
+  const shown: ReadonlySet<string> | undefined = detail
+    ? undefined
+    : (fields ?? new Set(NODE_LIST_FIELDS));
+  const body: JsonObject = { nodes: nodes.map((n) => nodeView(n, request, shown)) };
+  const last = nodes[nodes.length - 1];
+  if (last && nodes.length === limit) {
+    const params = [`sort_key=${q.sort_key ?? 'id'}`, `sort_dir=${sortDir}`];
+    if (detailArg !== undefined) params.push(`detail=${String(detailArg)}`);
+    if (fields) params.push(`fields=${[...fields].join(',')}`);
+    params.push(`limit=${limit}`, `marker=${last.uuid}`);
+    body['next'] = `${baseUrl(request)}/v1/nodes${detailPath ? '/detail' : ''}?${params.join('&')}`;
+  }
+  return body;
+}
+
+/** Body fields a node may be created with, and the version each appeared at. */
+const CREATE_FIELDS: Readonly<
+  Record<string, readonly [minor: number, type: string | readonly string[]]>
+> = {
+  uuid: [1, 'string'],
+  name: [5, ['string', 'null']],
+  driver: [1, 'string'],
+  driver_info: [1, 'object'],
+  instance_info: [1, 'object'],
+  properties: [1, 'object'],
+  extra: [1, 'object'],
+  chassis_uuid: [1, ['string', 'null']],
+  resource_class: [21, ['string', 'null']],
+  network_interface: [20, ['string', 'null']],
+  boot_interface: [31, ['string', 'null']],
+  console_interface: [31, ['string', 'null']],
+  deploy_interface: [31, ['string', 'null']],
+  inspect_interface: [31, ['string', 'null']],
+  management_interface: [31, ['string', 'null']],
+  power_interface: [31, ['string', 'null']],
+  raid_interface: [31, ['string', 'null']],
+  vendor_interface: [31, ['string', 'null']],
+  storage_interface: [33, ['string', 'null']],
+  rescue_interface: [38, ['string', 'null']],
+  conductor_group: [46, 'string'],
+  automated_clean: [47, ['boolean', 'null']],
+  protected: [48, 'boolean'],
+  protected_reason: [48, ['string', 'null']],
+  owner: [50, ['string', 'null']],
+  description: [51, ['string', 'null']],
+  retired: [61, 'boolean'],
+  retired_reason: [61, ['string', 'null']],
+  lessee: [65, ['string', 'null']],
+};
+
+const CREATE_SCHEMA = {
+  type: 'object',
+  required: ['driver'],
+  properties: Object.fromEntries(
+    Object.entries(CREATE_FIELDS).map(([name, [, type]]) => [name, { type }]),
+  ),
+  additionalProperties: false,
+} as const;
+
+const CAMEL: Readonly<Record<string, keyof NewNode>> = {
+  uuid: 'uuid',
+  name: 'name',
+  driver: 'driver',
+  driver_info: 'driverInfo',
+  instance_info: 'instanceInfo',
+  properties: 'properties',
+  extra: 'extra',
+  chassis_uuid: 'chassisUuid',
+  resource_class: 'resourceClass',
+  conductor_group: 'conductorGroup',
+  automated_clean: 'automatedClean',
+  protected: 'protected',
+  protected_reason: 'protectedReason',
+  owner: 'owner',
+  description: 'description',
+  retired: 'retired',
+  retired_reason: 'retiredReason',
+  lessee: 'lessee',
+};
+
+function newNodeFrom(request: FastifyRequest, body: JsonObject): NewNode {
+  const node: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    const spec = CREATE_FIELDS[key];
+    if (!spec || !atLeast(request.apiVersion, spec[0])) {
+      throw invalid(`Unknown attribute for argument node: ${key}`);
+    }
+    const target =
+      CAMEL[key] ??
+      (key.endsWith('_interface') ? `${key.slice(0, -'_interface'.length)}Interface` : undefined);
+    if (target === undefined) throw invalid(`Unknown attribute for argument node: ${key}`);
+    node[target] = value;
+  }
+  if (typeof node['uuid'] === 'string' && !isUuid(node['uuid']))
+    throw new FerriteError('InvalidUUID', { uuid: node['uuid'] });
+  // Before 1.11 a node starts available, as it did in Ironic then.
+  node['provisionState'] = atLeast(request.apiVersion, 11) ? 'enroll' : 'available';
+  return node as NewNode;
+}
+
+/** `/v1/nodes`: the fleet. */
+export async function nodeRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  app.get<{ Querystring: ListQuery }>(
+    '/nodes',
+    { schema: { querystring: LIST_QUERY_SCHEMA } },
+    (request) => listNodes(ctx, request, false),
+  );
+  app.get<{ Querystring: ListQuery }>(
+    '/nodes/detail',
+    { schema: { querystring: LIST_QUERY_SCHEMA } },
+    (request) => listNodes(ctx, request, true),
+  );
+
+  app.get<{ Params: { ident: string }; Querystring: { fields?: string } }>(
+    '/nodes/:ident',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { fields: { type: 'string' } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      const fields = requestedFields(request, request.query.fields);
+      const node = await ctx.store.nodes.get(request.params.ident);
+      return nodeView(node, request, fields);
+    },
+  );
+
+  app.post<{ Body: JsonObject }>(
+    '/nodes',
+    { schema: { body: CREATE_SCHEMA } },
+    async (request, reply) => {
+      const node = await ctx.conductor.createNode(newNodeFrom(request, request.body));
+      reply.header('Location', `${baseUrl(request)}/v1/nodes/${node.uuid}`);
+      return reply.status(201).send(nodeView(node, request));
+    },
+  );
+
+  app.delete<{ Params: { ident: string } }>('/nodes/:ident', async (request, reply) => {
+    await ctx.conductor.deleteNode(request.params.ident);
+    return reply.status(204).send();
+  });
+
+  app.get<{ Params: { ident: string } }>('/nodes/:ident/states', async (request) => {
+    const node = await ctx.store.nodes.get(request.params.ident);
+    const view = nodeView(
+      node,
+      request,
+      new Set([
+        'power_state',
+        'target_power_state',
+        'provision_state',
+        'target_provision_state',
+        'provision_updated_at',
+        'last_error',
+        'console_enabled',
+        'raid_config',
+        'target_raid_config',
+      ]),
+    );
+    return atLeast(request.apiVersion, 14)
+      ? { ...view, links: resourceLinks(request, `nodes/${node.uuid}/states`) }
+      : view;
+  });
+
+  app.put<{ Params: { ident: string }; Body: { target: string; timeout?: number } }>(
+    '/nodes/:ident/states/power',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['target'],
+          properties: { target: { type: 'string' }, timeout: { type: 'integer' } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { target, timeout } = request.body;
+      const known = ['power on', 'power off', 'rebooting', 'soft power off', 'soft rebooting'];
+      if (!known.includes(target))
+        throw invalid(`Invalid power state ${target}; valid are: ${known.join(', ')}`);
+      if (
+        (target.startsWith('soft') || timeout !== undefined) &&
+        !atLeast(request.apiVersion, 27)
+      ) {
+        throw invalid('Soft power actions and the timeout need API version 1.27 or later.');
+      }
+      await ctx.conductor.changePowerState(
+        request.params.ident,
+        target as RequestablePowerState,
+        timeout,
+      );
+      reply.header('Location', `${baseUrl(request)}/v1/nodes/${request.params.ident}/states`);
+      return reply.status(202).send();
+    },
+  );
+
+  app.put<{
+    Params: { ident: string };
+    Body: {
+      target: string;
+      clean_steps?: StepRequest[];
+      deploy_steps?: StepRequest[];
+      service_steps?: StepRequest[];
+      configdrive?: JsonObject | string;
+      rescue_password?: string;
+    };
+  }>(
+    '/nodes/:ident/states/provision',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['target'],
+          properties: {
+            target: { type: 'string' },
+            clean_steps: { type: 'array', items: { type: 'object' } },
+            deploy_steps: { type: 'array', items: { type: 'object' } },
+            service_steps: { type: 'array', items: { type: 'object' } },
+            configdrive: { type: ['object', 'string'] },
+            rescue_password: { type: 'string' },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if (!(body.target in PROVISION_VERBS))
+        throw invalid(`"${body.target}" is not a valid provision state target.`);
+      await ctx.conductor.changeProvisionState(request.params.ident, body.target as ProvisionVerb, {
+        ...(body.clean_steps ? { cleanSteps: body.clean_steps } : {}),
+        ...(body.deploy_steps ? { deploySteps: body.deploy_steps } : {}),
+        ...(body.service_steps ? { serviceSteps: body.service_steps } : {}),
+        ...(body.configdrive !== undefined ? { configdrive: body.configdrive } : {}),
+        ...(body.rescue_password !== undefined ? { rescuePassword: body.rescue_password } : {}),
+      });
+      reply.header('Location', `${baseUrl(request)}/v1/nodes/${request.params.ident}/states`);
+      return reply.status(202).send();
+    },
+  );
+}

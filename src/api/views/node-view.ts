@@ -1,0 +1,104 @@
+import type { FastifyRequest } from 'fastify';
+import type { JsonObject, JsonValue } from '../../common/json.ts';
+import type { Node } from '../../common/records.ts';
+import { ALL_INTERFACES, interfaceField } from '../../drivers/interface-types.ts';
+import { atLeast } from '../microversions.ts';
+import { resourceLinks } from '../routes/root.ts';
+import { maskSecrets } from './secrets.ts';
+
+type Field = (node: Node, request: FastifyRequest) => JsonValue;
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+/** A provision state as a client of that version knows it: `available` is new in 1.2, `inspect wait` in 1.39. */
+function stateFor(state: string | null, request: FastifyRequest): string | null {
+  if (state === 'available' && !atLeast(request.apiVersion, 2)) return null;
+  if (state === 'inspect wait' && !atLeast(request.apiVersion, 39)) return 'inspecting';
+  return state;
+}
+
+/** Every node field of the API, with the microversion that introduced it and how it is read. */
+export const NODE_FIELDS: readonly (readonly [name: string, minor: number, read: Field])[] = [
+  ['uuid', 1, (n) => n.uuid],
+  ['name', 5, (n) => n.name],
+  ['driver', 1, (n) => n.driver],
+  ['driver_info', 1, (n) => maskSecrets(n.driverInfo)],
+  ['driver_internal_info', 3, (n) => maskSecrets(n.driverInternalInfo)],
+  ['instance_info', 1, (n) => maskSecrets(n.instanceInfo)],
+  ['instance_uuid', 1, (n) => n.instanceUuid],
+  ['chassis_uuid', 1, (n) => n.chassisUuid],
+  ['properties', 1, (n) => n.properties],
+  ['extra', 1, (n) => n.extra],
+  ['power_state', 1, (n) => n.powerState],
+  ['target_power_state', 1, (n) => n.targetPowerState],
+  ['provision_state', 1, (n, r) => stateFor(n.provisionState, r)],
+  ['target_provision_state', 1, (n, r) => stateFor(n.targetProvisionState, r)],
+  ['provision_updated_at', 1, (n) => iso(n.provisionUpdatedAt)],
+  ['maintenance', 1, (n) => n.maintenance],
+  ['maintenance_reason', 1, (n) => n.maintenanceReason],
+  ['last_error', 1, (n) => n.lastError],
+  ['reservation', 1, (n) => n.reservation],
+  ['console_enabled', 1, (n) => n.consoleEnabled],
+  ['inspection_started_at', 6, (n) => iso(n.inspectionStartedAt)],
+  ['inspection_finished_at', 6, (n) => iso(n.inspectionFinishedAt)],
+  ['clean_step', 7, (n) => n.cleanStep ?? {}],
+  ['raid_config', 12, (n) => n.raidConfig],
+  ['target_raid_config', 12, (n) => n.targetRaidConfig],
+  ['resource_class', 21, (n) => n.resourceClass],
+  ...ALL_INTERFACES.map(
+    (type) =>
+      [
+        `${type}_interface`,
+        type === 'network' ? 20 : type === 'storage' ? 33 : type === 'rescue' ? 38 : 31,
+        (n: Node) => n[interfaceField(type)],
+      ] as const,
+  ),
+  ['traits', 37, (n) => [...n.traits]],
+  ['fault', 42, (n) => n.fault],
+  ['deploy_step', 44, (n) => n.deployStep ?? {}],
+  ['conductor_group', 46, (n) => n.conductorGroup],
+  ['automated_clean', 47, (n) => n.automatedClean],
+  ['protected', 48, (n) => n.protected],
+  ['protected_reason', 48, (n) => n.protectedReason],
+  ['owner', 50, (n) => n.owner],
+  ['description', 51, (n) => n.description],
+  ['retired', 61, (n) => n.retired],
+  ['retired_reason', 61, (n) => n.retiredReason],
+  ['lessee', 65, (n) => n.lessee],
+  ['created_at', 1, (n) => n.createdAt.toISOString()],
+  ['updated_at', 1, (n) => iso(n.updatedAt)],
+  ['links', 1, (n, r) => resourceLinks(r, `nodes/${n.uuid}`)],
+];
+
+/** What a plain (not detailed) node listing shows. */
+export const NODE_LIST_FIELDS = [
+  'uuid',
+  'name',
+  'instance_uuid',
+  'power_state',
+  'provision_state',
+  'maintenance',
+  'links',
+] as const;
+
+/** Field names the request's version knows. */
+export function knownNodeFields(request: FastifyRequest): Set<string> {
+  return new Set(
+    NODE_FIELDS.filter(([, minor]) => atLeast(request.apiVersion, minor)).map(([name]) => name),
+  );
+}
+
+/** A node as the API shows it at the request's version, limited to `fields` when given. */
+export function nodeView(
+  node: Node,
+  request: FastifyRequest,
+  fields?: ReadonlySet<string>,
+): JsonObject {
+  const out: JsonObject = {};
+  for (const [name, minor, read] of NODE_FIELDS) {
+    if (!atLeast(request.apiVersion, minor)) continue;
+    if (fields && !fields.has(name)) continue;
+    out[name] = read(node, request);
+  }
+  return out;
+}
