@@ -146,9 +146,7 @@ async function listNodes(
     throw invalid(`The sort_key value ${String(q.sort_key)} is an invalid field for sorting`);
   const sortDir = q.sort_dir ?? 'asc';
   if (sortDir !== 'asc' && sortDir !== 'desc') {
-    throw invalid(
-      `Invalid sort direction: ${sortDir}. Acceptable values are 'asc' or 'desc'`,
-    );
+    throw invalid(`Invalid sort direction: ${sortDir}. Acceptable values are 'asc' or 'desc'`);
   }
   const nodes = await ctx.store.nodes.list(filterOf(q), {
     limit,
