@@ -14,7 +14,9 @@ import {
 } from './microversions.ts';
 import type { Microversion } from './microversions.ts';
 import { driverRoutes } from './routes/drivers.ts';
+import { nodeActionRoutes } from './routes/node-actions.ts';
 import { nodeRoutes } from './routes/nodes.ts';
+import { portRoutes } from './routes/ports.ts';
 import { rootRoutes } from './routes/root.ts';
 
 declare module 'fastify' {
@@ -78,5 +80,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(async (scope) => rootRoutes(scope, ctx));
   await app.register(async (scope) => driverRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => nodeRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => nodeActionRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => portRoutes(scope, ctx), { prefix: '/v1' });
   return app;
 }
