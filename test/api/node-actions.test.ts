@@ -1,38 +1,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { buildApi } from '../../src/api/app.ts';
-import { SimulatedClock } from '../../src/common/clock.ts';
-import { openStore } from '../../src/db/open.ts';
 import type { Store } from '../../src/db/store.ts';
-import { startConductor } from '../support/conductor.ts';
 import type { ConductorHarness } from '../support/conductor.ts';
-
-function fault(body: string): string {
-  return (
-    JSON.parse((JSON.parse(body) as { error_message: string }).error_message) as {
-      faultstring: string;
-    }
-  ).faultstring;
-}
+import { faultOf, startApi } from '../support/api.ts';
+import type { ApiHarness } from '../support/api.ts';
 
 describe('node actions and ports API', () => {
   let store: Store;
   let h: ConductorHarness;
   let api: FastifyInstance;
+  let harness: ApiHarness;
   let uuid: string;
 
   before(async () => {
-    const clock = new SimulatedClock(Date.now());
-    store = await openStore('sqlite::memory:', { clock });
-    h = await startConductor(store, {}, { clock });
-    api = await buildApi({ conductor: h.conductor, store });
+    harness = await startApi();
+    ({ store, h, api } = harness);
     uuid = (await h.enroll({ name: 'n1' })).uuid;
   });
   after(async () => {
-    await api.close();
-    await h.stop();
-    await store.close();
+    await harness.close();
   });
 
   const call = (options: InjectOptions) =>
@@ -90,7 +77,7 @@ describe('node actions and ports API', () => {
       payload: { boot_device: 'tape' },
     });
     assert.equal(bad.statusCode, 400);
-    assert.match(fault(bad.body), /Invalid boot device tape/);
+    assert.match(faultOf(bad.body), /Invalid boot device tape/);
     assert.equal(
       (await call({ method: 'PUT', url: '/v1/nodes/n1/management/inject_nmi' })).statusCode,
       204,
@@ -136,14 +123,14 @@ describe('node actions and ports API', () => {
       payload: { node_uuid: uuid, address: '52:54:00:aa:bb:cc' },
     });
     assert.equal(dup.statusCode, 409);
-    assert.match(fault(dup.body), /A port with MAC address 52:54:00:aa:bb:cc already exists/);
+    assert.match(faultOf(dup.body), /A port with MAC address 52:54:00:aa:bb:cc already exists/);
     const badMac = await call({
       method: 'POST',
       url: '/v1/ports',
       payload: { node_uuid: uuid, address: 'not-a-mac' },
     });
     assert.equal(badMac.statusCode, 400);
-    assert.match(fault(badMac.body), /Expected a MAC address but received not-a-mac/);
+    assert.match(faultOf(badMac.body), /Expected a MAC address but received not-a-mac/);
     const noNode = await call({
       method: 'POST',
       url: '/v1/ports',

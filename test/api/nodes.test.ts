@@ -1,39 +1,26 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { buildApi } from '../../src/api/app.ts';
-import { SimulatedClock } from '../../src/common/clock.ts';
-import { openStore } from '../../src/db/open.ts';
 import type { Store } from '../../src/db/store.ts';
-import { startConductor } from '../support/conductor.ts';
 import type { ConductorHarness } from '../support/conductor.ts';
-
-function fault(body: string): string {
-  return (
-    JSON.parse((JSON.parse(body) as { error_message: string }).error_message) as {
-      faultstring: string;
-    }
-  ).faultstring;
-}
+import { faultOf, startApi } from '../support/api.ts';
+import type { ApiHarness } from '../support/api.ts';
 
 describe('nodes API', () => {
   let store: Store;
   let h: ConductorHarness;
   let api: FastifyInstance;
+  let harness: ApiHarness;
   const responses: string[] = [];
 
   before(async () => {
-    const clock = new SimulatedClock(Date.now());
-    store = await openStore('sqlite::memory:', { clock });
-    h = await startConductor(store, {}, { clock });
-    api = await buildApi({ conductor: h.conductor, store });
+    harness = await startApi();
+    ({ store, h, api } = harness);
   });
   after(async () => {
     // Secrets never leave the service, whatever was asked.
     for (const body of responses) assert.doesNotMatch(body, /s3cr3t-bmc|hunter2-rescue/);
-    await api.close();
-    await h.stop();
-    await store.close();
+    await harness.close();
   });
 
   async function call(options: InjectOptions & { version?: string }) {
@@ -105,7 +92,7 @@ describe('nodes API', () => {
         res.statusCode === 400 || res.statusCode === 404,
         `${JSON.stringify(payload)} → ${res.statusCode}`,
       );
-      assert.match(fault(res.body), pattern, JSON.stringify(payload));
+      assert.match(faultOf(res.body), pattern, JSON.stringify(payload));
     }
     const broken = await call({
       method: 'POST',
@@ -121,7 +108,7 @@ describe('nodes API', () => {
       version: '1.49',
     });
     assert.equal(tooNew.statusCode, 400);
-    assert.match(fault(tooNew.body), /Unknown attribute for argument node: owner/);
+    assert.match(faultOf(tooNew.body), /Unknown attribute for argument node: owner/);
     const huge = await call({
       method: 'POST',
       url: '/v1/nodes',
@@ -199,7 +186,7 @@ describe('nodes API', () => {
     ] as const) {
       const res = await call({ method: 'GET', url });
       assert.equal(res.statusCode, 400, url);
-      assert.match(fault(res.body), pattern, url);
+      assert.match(faultOf(res.body), pattern, url);
     }
   });
 
@@ -245,7 +232,7 @@ describe('nodes API', () => {
     });
     assert.equal(refused.statusCode, 400);
     assert.match(
-      fault(refused.body),
+      faultOf(refused.body),
       /while it is in state "active"\. Allowed in this state: .*rebuild/,
     );
     const rescue = await call({
@@ -293,6 +280,6 @@ describe('nodes API', () => {
     assert.equal((await call({ method: 'DELETE', url: `/v1/nodes/${uuid}` })).statusCode, 204);
     const gone = await call({ method: 'GET', url: `/v1/nodes/${uuid}` });
     assert.equal(gone.statusCode, 404);
-    assert.match(fault(gone.body), /Node .* could not be found/);
+    assert.match(faultOf(gone.body), /Node .* could not be found/);
   });
 });

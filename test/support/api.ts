@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from '../../src/api/app.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
+import { openStore } from '../../src/db/open.ts';
+import type { Store } from '../../src/db/store.ts';
+import { startConductor } from './conductor.ts';
+import type { ConductorHarness } from './conductor.ts';
+
+/** The API over a conductor on an in-memory SQLite store, for inject() tests. */
+export interface ApiHarness {
+  readonly store: Store;
+  readonly h: ConductorHarness;
+  readonly api: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function startApi(): Promise<ApiHarness> {
+  const clock = new SimulatedClock(Date.now());
+  const store = await openStore('sqlite::memory:', { clock });
+  const h = await startConductor(store, {}, { clock });
+  const api = await buildApi({ conductor: h.conductor, store });
+  return {
+    store,
+    h,
+    api,
+    close: async () => {
+      await api.close();
+      await h.stop();
+      await store.close();
+    },
+  };
+}
+
+/** The faultstring of an error answer, from Ironic's doubly encoded body. */
+export function faultOf(body: string): string {
+  const outer = JSON.parse(body) as { error_message: string };
+  return (JSON.parse(outer.error_message) as { faultstring: string }).faultstring;
+}
