@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Node, Port, Portgroup } from '../../src/common/records.ts';
 import { NODE_DEFAULTS } from '../../src/db/rows/node-row.ts';
-import { PORT_DEFAULTS } from '../../src/db/rows/port-row.ts';
+import { PORT_DEFAULTS, PORTGROUP_DEFAULTS } from '../../src/db/rows/port-row.ts';
 
 /** A node as enrolment leaves it, with whatever fields the test cares about. */
 export function makeNode(overrides: Partial<Node> = {}): Node {
@@ -31,16 +31,5 @@ export function makePort(nodeUuid: string, overrides: Partial<Port> = {}): Port 
 }
 
 export function makePortgroup(nodeUuid: string, overrides: Partial<Portgroup> = {}): Portgroup {
-  return {
-    uuid: randomUUID(),
-    nodeUuid,
-    name: null,
-    address: null,
-    mode: null,
-    properties: {},
-    standalonePortsSupported: true,
-    internalInfo: {},
-    extra: {},
-    ...overrides,
-  };
+  return { ...structuredClone(PORTGROUP_DEFAULTS), uuid: randomUUID(), nodeUuid, ...overrides };
 }

@@ -67,7 +67,7 @@ export const PORTGROUP_FIELDS: {
   extra: ['extra', 'json'],
 };
 
-export const PORTGROUP_DEFAULTS: Omit<Portgroup, 'uuid' | 'nodeUuid'> = {
+export const PORTGROUP_DEFAULTS: Readonly<Omit<Portgroup, 'uuid' | 'nodeUuid'>> = deepFreeze({
   name: null,
   address: null,
   mode: null,
@@ -75,7 +75,7 @@ export const PORTGROUP_DEFAULTS: Omit<Portgroup, 'uuid' | 'nodeUuid'> = {
   standalonePortsSupported: true,
   internalInfo: {},
   extra: {},
-};
+});
 
 export function portgroupColumns(changes: PortgroupChanges): Partial<PortgroupsTable> {
   return encodeFields<PortgroupsTable>(PORTGROUP_FIELDS, changes);
