@@ -71,6 +71,7 @@ export interface ConductorOptions {
  */
 export class Conductor {
   readonly config: ConductorConfig;
+  readonly clock: Clock;
   readonly store: Store;
   readonly factory: DriverFactory;
   readonly tasks: TaskManager;
@@ -84,6 +85,7 @@ export class Conductor {
     const clock = options.clock ?? systemClock;
     const logger = options.logger ?? silentLogger;
     this.config = conductorConfig(options.settings);
+    this.clock = clock;
     this.store = options.store;
     this.factory = options.factory ?? createDriverFactory({ clock });
     this.pool = new WorkPool(this.config.workers, (error) => {

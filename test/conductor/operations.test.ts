@@ -441,15 +441,19 @@ forEachDatabase((db) => {
     await capped.act(capped.conductor.changeProvisionState(b.uuid, 'manage'));
     await capped.act(capped.conductor.changeProvisionState(a.uuid, 'provide'));
     assert.equal((await h.node(a.uuid)).provisionState, 'clean wait');
-    const before = await h.store.nodes.count({
+    const cleaning = await h.store.nodes.count({
       provisionState: ['cleaning', 'clean wait', 'deleting'],
     });
-    if (before >= 1) {
-      await assert.rejects(
-        capped.conductor.changeProvisionState(b.uuid, 'provide'),
-        fails('ConcurrentActionLimit', /concurrent action limit for cleaning/),
-      );
-    }
+    assert.ok(cleaning >= 1, 'the cap of one clean is reached');
+    await assert.rejects(
+      capped.conductor.changeProvisionState(b.uuid, 'provide'),
+      fails('ConcurrentActionLimit', /concurrent action limit for cleaning/),
+    );
+    assert.equal(
+      (await h.node(b.uuid)).provisionState,
+      'manageable',
+      'a refused provide changes nothing',
+    );
     await capped.act(capped.conductor.continueCleaning(a.uuid));
     await capped.act(capped.conductor.changeProvisionState(a.uuid, 'active'));
     assert.equal((await h.node(a.uuid)).provisionState, 'wait call-back');

@@ -29,12 +29,12 @@ const ABSENT_INTERFACES: readonly (readonly [name: string, minor: number, noop: 
   ['firmware', 86, 'no-firmware'],
 ];
 
+/** The live conductors (online, heartbeat within the timeout) offering each hardware type. */
 async function hostsByDriver(ctx: ApiContext): Promise<Map<string, string[]>> {
-  const since = new Date(Date.now() - ctx.conductor.config.heartbeatTimeoutMs);
-  const alive = new Set(await ctx.store.conductors.alive(since));
+  const since = ctx.conductor.clock.now() - ctx.conductor.config.heartbeatTimeoutMs;
   const hosts = new Map<string, string[]>();
   for (const conductor of await ctx.store.conductors.list()) {
-    if (!alive.has(conductor.hostname)) continue;
+    if (!conductor.online || conductor.updatedAt.getTime() < since) continue;
     for (const driver of conductor.drivers)
       hosts.set(driver, [...(hosts.get(driver) ?? []), conductor.hostname]);
   }

@@ -42,13 +42,10 @@ async function tearDownCleaning(
 
 export const CLEAN_FLOW: StepFlow = {
   kind: 'clean',
-  running: ProvisionState.CLEANING,
   waiting: ProvisionState.CLEANWAIT,
-  holding: ProvisionState.CLEANHOLD,
   waitResult: ProvisionState.CLEANWAIT,
   stepsKey: 'clean_steps',
   indexKey: 'clean_step_index',
-  currentStep: (task) => task.node.cleanStep,
   setCurrentStep: (task, step) => {
     task.node.cleanStep = step;
   },
@@ -95,30 +92,28 @@ export function automatedCleanEnabled(ctx: ConductorContext, task: NodeTask): bo
 
 /**
  * The body of cleaning, run in the background with the node in `cleaning`:
- * works out the steps (the driver's enabled ones, or the user's for manual
- * cleaning), prepares the node, and runs them.
+ * works out the steps (the driver's enabled ones, or the manual steps already
+ * validated by validateCleanSteps), prepares the node, and runs them.
  */
 export async function doCleaning(
   ctx: ConductorContext,
   task: NodeTask,
-  userSteps?: readonly StepRequest[],
+  manualSteps?: readonly StepRequest[],
 ): Promise<void> {
-  const manual = userSteps !== undefined;
+  const manual = manualSteps !== undefined;
   if (!manual && !automatedCleanEnabled(ctx, task)) {
     task.processEvent('done');
     return;
   }
   await task.driver.power.validate(task);
   await task.driver.network?.validate(task);
-  let steps: readonly StepRequest[];
-  if (manual) {
-    steps = validateCleanSteps(await gatherSteps(task.driver, task, 'clean'), userSteps);
-  } else {
-    steps = await gatherSteps(task.driver, task, 'clean', {
+  // Manual steps were checked against the driver when the request came in.
+  const steps =
+    manualSteps ??
+    (await gatherSteps(task.driver, task, 'clean', {
       enabledOnly: true,
       priorityOverrides: ctx.config.cleanStepPriorityOverrides,
-    });
-  }
+    }));
   setSteps(task, CLEAN_FLOW, steps);
   if (steps.length === 0) {
     await CLEAN_FLOW.finish(ctx, task);

@@ -19,13 +19,10 @@ import type { StepFlow } from './step-runner.ts';
 
 export const DEPLOY_FLOW: StepFlow = {
   kind: 'deploy',
-  running: ProvisionState.DEPLOYING,
   waiting: ProvisionState.DEPLOYWAIT,
-  holding: ProvisionState.DEPLOYHOLD,
   waitResult: ProvisionState.DEPLOYWAIT,
   stepsKey: 'deploy_steps',
   indexKey: 'deploy_step_index',
-  currentStep: (task) => task.node.deployStep,
   setCurrentStep: (task, step) => {
     task.node.deployStep = step;
   },

@@ -17,16 +17,10 @@ const SERVICE_STEP_KEY = 'service_step';
  */
 export const SERVICE_FLOW: StepFlow = {
   kind: 'service',
-  running: ProvisionState.SERVICING,
   waiting: ProvisionState.SERVICEWAIT,
-  holding: ProvisionState.SERVICEHOLD,
   waitResult: undefined,
   stepsKey: 'service_steps',
   indexKey: 'service_step_index',
-  currentStep: (task) => {
-    const step = task.node.driverInternalInfo[SERVICE_STEP_KEY];
-    return step && typeof step === 'object' && !Array.isArray(step) ? step : null;
-  },
   setCurrentStep: (task, step) => {
     if (step === null) Reflect.deleteProperty(task.node.driverInternalInfo, SERVICE_STEP_KEY);
     else task.node.driverInternalInfo[SERVICE_STEP_KEY] = step;

@@ -23,14 +23,11 @@ import { wrongState } from './refusals.ts';
  */
 export interface StepFlow {
   readonly kind: 'clean' | 'deploy' | 'service';
-  readonly running: ProvisionState;
   readonly waiting: ProvisionState;
-  readonly holding: ProvisionState;
   /** What a step returns to say it continues asynchronously. */
   readonly waitResult: StepResult;
   readonly stepsKey: string;
   readonly indexKey: string;
-  currentStep(task: NodeTask): JsonObject | null;
   setCurrentStep(task: NodeTask, step: JsonObject | null): void;
   execute(task: NodeTask, step: StepRequest): Promise<StepResult>;
   /** After the last step: tear down, move to the stable state. */
