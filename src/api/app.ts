@@ -16,6 +16,7 @@ import type { Microversion } from './microversions.ts';
 import { driverRoutes } from './routes/drivers.ts';
 import { nodeActionRoutes } from './routes/node-actions.ts';
 import { nodeRoutes } from './routes/nodes.ts';
+import { nodeUpdateRoutes } from './routes/node-update.ts';
 import { portRoutes } from './routes/ports.ts';
 import { rootRoutes } from './routes/root.ts';
 
@@ -24,6 +25,21 @@ declare module 'fastify' {
     /** The microversion this request speaks. */
     apiVersion: Microversion;
   }
+}
+
+/** One schema failure, as Fastify's validator reports it. */
+interface SchemaFailure {
+  readonly keyword: string;
+  readonly params?: Readonly<Record<string, unknown>>;
+}
+
+/** The validator's message, naming the offending field where the validator leaves it out. */
+function describeFailure(error: unknown, failures: readonly SchemaFailure[]): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const extra = failures.find((f) => f.keyword === 'additionalProperties')?.params?.[
+    'additionalProperty'
+  ];
+  return typeof extra === 'string' ? `${message}: "${extra}"` : message;
 }
 
 /**
@@ -59,12 +75,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(async (error, _request, reply) => {
-    const validation = (error as { validation?: unknown }).validation;
+    const validation = (error as { validation?: readonly SchemaFailure[] }).validation;
     const response = validation
-      ? errorResponse(
-          400,
-          `Invalid input: ${error instanceof Error ? error.message : String(error)}`,
-        )
+      ? errorResponse(400, `Invalid input: ${describeFailure(error, validation)}`)
       : toErrorResponse(error);
     return reply.status(response.status).type('application/json').send(response.body);
   });
@@ -81,6 +94,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(async (scope) => driverRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => nodeRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => nodeActionRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => nodeUpdateRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => portRoutes(scope, ctx), { prefix: '/v1' });
   return app;
 }

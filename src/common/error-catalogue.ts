@@ -33,6 +33,9 @@ export const ERROR_CATALOGUE = {
       'Version {requested} was requested but the minor version is not supported by this service. The supported version range is: [{min}, {max}].',
   },
 
+  /** Something (a field, a parameter) the request's microversion does not have yet. */
+  NotAcceptableAtVersion: { status: 406, parent: 'NotAcceptable', message: '{err}' },
+
   // Authorisation.
   OperationNotPermitted: {
     status: 403,

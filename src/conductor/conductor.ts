@@ -31,6 +31,7 @@ import {
   setBootMode,
 } from './operations/management.ts';
 import { createNode, deleteNode, updateNode } from './operations/nodes.ts';
+import type { UpdateNodeOptions } from './operations/nodes.ts';
 import { changePowerState } from './operations/power.ts';
 import { changeProvisionState } from './operations/provision.ts';
 import type { ProvisionOptions } from './operations/provision.ts';
@@ -250,8 +251,12 @@ export class Conductor {
   createNode(fields: NewNode): Promise<Node> {
     return createNode(this.#ctx, fields);
   }
-  updateNode(ident: string, changes: NodeChanges): Promise<Node> {
-    return updateNode(this.#ctx, ident, changes);
+  updateNode(
+    ident: string,
+    update: Parameters<typeof updateNode>[2],
+    options?: UpdateNodeOptions,
+  ): Promise<Node> {
+    return updateNode(this.#ctx, ident, update, options);
   }
   deleteNode(ident: string): Promise<void> {
     return deleteNode(this.#ctx, ident);

@@ -417,11 +417,21 @@ forEachDatabase((db) => {
     assert.equal(untouched.raidInterface, 'fake', 'a refused change leaves nothing behind');
     assert.deepEqual(untouched.extra, {});
     const moved = await h.act(c().updateNode(node.uuid, { driver: 'manual-management' }));
-    assert.equal(moved.managementInterface, 'noop');
-    assert.equal(moved.raidInterface, 'no-raid');
+    assert.equal(moved.managementInterface, 'fake', 'an interface the new type supports is kept');
+    assert.equal(moved.raidInterface, 'no-raid', 'one it does not support is reset');
+    await h.act(c().updateNode(node.uuid, { driver: 'fake-hardware' }));
+    const reset = await h.act(
+      c().updateNode(node.uuid, { driver: 'manual-management' }, { resetInterfaces: true }),
+    );
+    assert.equal(reset.managementInterface, 'noop', 'reset_interfaces takes the defaults');
     await assert.rejects(
       c().updateNode(node.uuid, { raidInterface: 'fake' }),
       fails('IncompatibleInterface', /Supported: no-raid/),
+    );
+    await h.act(c().updateNode(node.uuid, { driver: 'fake-hardware', raidInterface: 'fake' }));
+    await assert.rejects(
+      c().updateNode(node.uuid, { driver: 'manual-management' }, { resetInterfaces: false }),
+      fails('IncompatibleInterface'),
     );
     await assert.rejects(h.conductor.createNode({ driver: 'ipmi' }), fails('DriverNotFound'));
   });

@@ -13,6 +13,8 @@ import { baseUrl } from '../context.ts';
 import { atLeast } from '../microversions.ts';
 import { knownNodeFields, NODE_LIST_FIELDS, nodeView } from '../views/node-view.ts';
 import { resourceLinks } from './root.ts';
+import { checkChassis } from './node-update.ts';
+import { NODE_CREATE_SCHEMA, readNodeFields } from '../views/node-input.ts';
 
 const MAX_LIMIT = 1000;
 
@@ -169,89 +171,13 @@ async function listNodes(
   return body;
 }
 
-/** Body fields a node may be created with, and the version each appeared at. */
-const CREATE_FIELDS: Readonly<
-  Record<string, readonly [minor: number, type: string | readonly string[]]>
-> = {
-  uuid: [1, 'string'],
-  name: [5, ['string', 'null']],
-  driver: [1, 'string'],
-  driver_info: [1, 'object'],
-  instance_info: [1, 'object'],
-  properties: [1, 'object'],
-  extra: [1, 'object'],
-  chassis_uuid: [1, ['string', 'null']],
-  resource_class: [21, ['string', 'null']],
-  network_interface: [20, ['string', 'null']],
-  boot_interface: [31, ['string', 'null']],
-  console_interface: [31, ['string', 'null']],
-  deploy_interface: [31, ['string', 'null']],
-  inspect_interface: [31, ['string', 'null']],
-  management_interface: [31, ['string', 'null']],
-  power_interface: [31, ['string', 'null']],
-  raid_interface: [31, ['string', 'null']],
-  vendor_interface: [31, ['string', 'null']],
-  storage_interface: [33, ['string', 'null']],
-  rescue_interface: [38, ['string', 'null']],
-  conductor_group: [46, 'string'],
-  automated_clean: [47, ['boolean', 'null']],
-  protected: [48, 'boolean'],
-  protected_reason: [48, ['string', 'null']],
-  owner: [50, ['string', 'null']],
-  description: [51, ['string', 'null']],
-  retired: [61, 'boolean'],
-  retired_reason: [61, ['string', 'null']],
-  lessee: [65, ['string', 'null']],
-};
-
-const CREATE_SCHEMA = {
-  type: 'object',
-  required: ['driver'],
-  properties: Object.fromEntries(
-    Object.entries(CREATE_FIELDS).map(([name, [, type]]) => [name, { type }]),
-  ),
-  additionalProperties: false,
-} as const;
-
-const CAMEL: Readonly<Record<string, keyof NewNode>> = {
-  uuid: 'uuid',
-  name: 'name',
-  driver: 'driver',
-  driver_info: 'driverInfo',
-  instance_info: 'instanceInfo',
-  properties: 'properties',
-  extra: 'extra',
-  chassis_uuid: 'chassisUuid',
-  resource_class: 'resourceClass',
-  conductor_group: 'conductorGroup',
-  automated_clean: 'automatedClean',
-  protected: 'protected',
-  protected_reason: 'protectedReason',
-  owner: 'owner',
-  description: 'description',
-  retired: 'retired',
-  retired_reason: 'retiredReason',
-  lessee: 'lessee',
-};
-
 function newNodeFrom(request: FastifyRequest, body: JsonObject): NewNode {
-  const node: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) {
-    const spec = CREATE_FIELDS[key];
-    if (!spec || !atLeast(request.apiVersion, spec[0])) {
-      throw invalid(`Unknown attribute for argument node: ${key}`);
-    }
-    const target =
-      CAMEL[key] ??
-      (key.endsWith('_interface') ? `${key.slice(0, -'_interface'.length)}Interface` : undefined);
-    if (target === undefined) throw invalid(`Unknown attribute for argument node: ${key}`);
-    node[target] = value;
-  }
-  if (typeof node['uuid'] === 'string' && !isUuid(node['uuid']))
-    throw new FerriteError('InvalidUUID', { uuid: node['uuid'] });
-  // Before 1.11 a node starts available, as it did in Ironic then.
-  node['provisionState'] = atLeast(request.apiVersion, 11) ? 'enroll' : 'available';
-  return node as NewNode;
+  const fields = readNodeFields(body, request.apiVersion.minor, 'create') as NewNode;
+  return {
+    ...fields,
+    // Before 1.11 a node starts available, as it did in Ironic then.
+    provisionState: atLeast(request.apiVersion, 11) ? 'enroll' : 'available',
+  };
 }
 
 /** `/v1/nodes`: the fleet. */
@@ -287,9 +213,11 @@ export async function nodeRoutes(app: FastifyInstance, ctx: ApiContext): Promise
 
   app.post<{ Body: JsonObject }>(
     '/nodes',
-    { schema: { body: CREATE_SCHEMA } },
+    { schema: { body: NODE_CREATE_SCHEMA } },
     async (request, reply) => {
-      const node = await ctx.conductor.createNode(newNodeFrom(request, request.body));
+      const fields = newNodeFrom(request, request.body);
+      if (fields.chassisUuid) await checkChassis(ctx, fields.chassisUuid);
+      const node = await ctx.conductor.createNode(fields);
       reply.header('Location', `${baseUrl(request)}/v1/nodes/${node.uuid}`);
       return reply.status(201).send(nodeView(node, request));
     },
