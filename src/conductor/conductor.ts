@@ -7,7 +7,7 @@ import { silentLogger } from '../common/logging.ts';
 import type { Logger } from '../common/logging.ts';
 import type { Node } from '../common/records.ts';
 import type { RequestablePowerState } from '../common/states.ts';
-import type { NewNode, NodeChanges, Store } from '../db/store.ts';
+import type { NewNode, Store } from '../db/store.ts';
 import { createDriverFactory } from '../drivers/builtin.ts';
 import type { DriverFactory } from '../drivers/factory.ts';
 import { ALL_INTERFACES } from '../drivers/interface-types.ts';
