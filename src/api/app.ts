@@ -17,6 +17,11 @@ import { driverRoutes } from './routes/drivers.ts';
 import { nodeActionRoutes } from './routes/node-actions.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { nodeUpdateRoutes } from './routes/node-update.ts';
+import { nodeStateRoutes } from './routes/node-states.ts';
+import { nodeTraitRoutes } from './routes/node-traits.ts';
+import { nodeVifRoutes } from './routes/node-vifs.ts';
+import { ramdiskRoutes } from './routes/ramdisk.ts';
+import { vendorPassthruRoutes } from './routes/vendor-passthru.ts';
 import { portRoutes } from './routes/ports.ts';
 import { rootRoutes } from './routes/root.ts';
 
@@ -52,9 +57,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     logger: false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Ironic's URLs work with and without a trailing slash.
-    ignoreTrailingSlash: true,
+    routerOptions: { ignoreTrailingSlash: true },
     // Unknown fields and arguments are refused, never silently dropped.
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, allErrors: false, allowUnionTypes: true } },
   });
   const ctx: ApiContext = { conductor: options.conductor, store: options.store };
 
@@ -95,6 +100,11 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(async (scope) => nodeRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => nodeActionRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => nodeUpdateRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => nodeStateRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => nodeTraitRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => nodeVifRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => vendorPassthruRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => ramdiskRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => portRoutes(scope, ctx), { prefix: '/v1' });
   return app;
 }

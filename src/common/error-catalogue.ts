@@ -35,6 +35,8 @@ export const ERROR_CATALOGUE = {
 
   /** Something (a field, a parameter) the request's microversion does not have yet. */
   NotAcceptableAtVersion: { status: 406, parent: 'NotAcceptable', message: '{err}' },
+  /** An endpoint newer than the request's microversion: for that client it does not exist. */
+  NotFoundAtVersion: { status: 404, parent: 'NotFound', message: '{err}' },
 
   // Authorisation.
   OperationNotPermitted: {

@@ -31,6 +31,8 @@ import {
   setBootMode,
 } from './operations/management.ts';
 import { createNode, deleteNode, updateNode } from './operations/nodes.ts';
+import { changeTraits } from './operations/traits.ts';
+import type { TraitChange } from './operations/traits.ts';
 import type { UpdateNodeOptions } from './operations/nodes.ts';
 import { changePowerState } from './operations/power.ts';
 import { changeProvisionState } from './operations/provision.ts';
@@ -327,6 +329,9 @@ export class Conductor {
   }
   raidLogicalDiskProperties(hardwareType: string): ReturnType<typeof raidLogicalDiskProperties> {
     return raidLogicalDiskProperties(this.#ctx, hardwareType);
+  }
+  changeTraits(ident: string, change: TraitChange): Promise<void> {
+    return changeTraits(this.#ctx, ident, change);
   }
   vifAttach(ident: string, vif: VifInfo): Promise<void> {
     return vifAttach(this.#ctx, ident, vif);

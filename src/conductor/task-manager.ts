@@ -203,11 +203,18 @@ export class NodeTask implements Task {
   }
 
   async #write(): Promise<void> {
-    const nodeChanges = this.#nodeChanges();
+    const nodeChanges = await this.#writeTraits(this.#nodeChanges());
     await this.#writeAssociations();
     if (Object.keys(nodeChanges).length === 0) return;
     const stamps = await this.#manager.store.nodes.write(this.node.uuid, nodeChanges);
     this.#stamp(stamps);
+  }
+
+  /** Traits live in their own table: written on their own, and left out of the node's changes. */
+  async #writeTraits(changes: NodeChanges): Promise<NodeChanges> {
+    const { traits, ...rest } = changes;
+    if (traits !== undefined) await this.#manager.store.nodes.setTraits(this.node.uuid, traits);
+    return rest;
   }
 
   #nodeChanges(): NodeChanges {
@@ -270,7 +277,7 @@ export class NodeTask implements Task {
     try {
       if (options.save !== false) {
         await this.#writeAssociations();
-        changes = this.#nodeChanges();
+        changes = await this.#writeTraits(this.#nodeChanges());
       }
     } finally {
       await this.#manager.unlock(this.node.uuid, changes);
@@ -429,7 +436,9 @@ export class TaskManager {
       }
     } catch (error) {
       if (isFerriteError(error, 'NodeNotFound')) return;
-      this.logger.error({ node: uuid, err: error }, 'failed to release node lock');
+      this.logger.error({ node: uuid, err: error }, 'failed to save the node on release');
+      // The changes are lost, but the lock must not be: release it alone.
+      if (changes && Object.keys(changes).length > 0) await this.unlock(uuid);
     }
   }
 

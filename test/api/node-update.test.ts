@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
-import { faultOf, startApi } from '../support/api.ts';
+import { faultOf, startApi, TEST_SECRET } from '../support/api.ts';
 import type { ApiHarness } from '../support/api.ts';
 
 describe('PATCH /v1/nodes/{ident}', () => {
@@ -25,7 +25,7 @@ describe('PATCH /v1/nodes/{ident}', () => {
   it('adds, replaces and removes keys the way `baremetal node set/unset` sends them', async () => {
     const node = await harness.h.enroll({
       name: 'p1',
-      driverInfo: { fake_password: 'hunter2', fake_username: 'admin' },
+      driverInfo: { fake_password: TEST_SECRET, fake_username: 'admin' },
     });
     const set = await patch('p1', [
       { op: 'add', path: '/properties/cpus', value: '8' },
@@ -40,7 +40,7 @@ describe('PATCH /v1/nodes/{ident}', () => {
     assert.deepEqual(shown['driver_info'], { fake_password: '******', fake_username: 'root' });
     assert.equal(shown['name'], 'p1-renamed');
     const stored = await harness.store.nodes.get(node.uuid);
-    assert.equal(stored.driverInfo['fake_password'], 'hunter2', 'the secret itself is kept');
+    assert.equal(stored.driverInfo['fake_password'], TEST_SECRET, 'the secret itself is kept');
     assert.equal(stored.description, 'in row 4');
 
     const unset = await patch(node.uuid, [

@@ -14,11 +14,25 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
+/**
+ * The secret the API tests give nodes (as a BMC password, in instance_info,
+ * in config drives). Every answer the harness sends is checked for it when
+ * the harness closes: a secret must never leave the API.
+ */
+export const TEST_SECRET = 'pw-5ecret-never-shown';
+
 export async function startApi(): Promise<ApiHarness> {
   const clock = new SimulatedClock(Date.now());
   const store = await openStore('sqlite::memory:', { clock });
   const h = await startConductor(store, {}, { clock });
   const api = await buildApi({ conductor: h.conductor, store });
+  const leaks: string[] = [];
+  api.addHook('onSend', async (request, _reply, payload) => {
+    const text =
+      typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString() : '';
+    if (text.includes(TEST_SECRET)) leaks.push(`${request.method} ${request.url}`);
+    return payload;
+  });
   return {
     store,
     h,
@@ -27,6 +41,8 @@ export async function startApi(): Promise<ApiHarness> {
       await api.close();
       await h.stop();
       await store.close();
+      if (leaks.length > 0)
+        throw new Error(`The secret appeared in answers to: ${leaks.join(', ')}`);
     },
   };
 }
