@@ -22,14 +22,15 @@ function methodOf(request: PassthruRequest): string {
 }
 
 function argsOf(request: PassthruRequest): JsonObject {
-  const body = request.body;
-  if (body === undefined) return {};
+  // Any JSON may arrive, whatever the declared type says.
+  const body: unknown = request.body;
+  if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) {
     throw new FerriteError('InvalidParameterValue', {
       err: 'Vendor passthru arguments must be a JSON object',
     });
   }
-  return body;
+  return body as JsonObject;
 }
 
 /**
