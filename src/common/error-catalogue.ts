@@ -381,6 +381,11 @@ export const ERROR_CATALOGUE = {
     parent: 'NotFound',
     message: 'Node inventory record for node {node} could not be found.',
   },
+  BIOSSettingNotFound: {
+    status: 404,
+    parent: 'NotFound',
+    message: "Node {node} doesn't have a BIOS setting '{name}'",
+  },
 
   // Capacity.
   NoFreeConductorWorker: {

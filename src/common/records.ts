@@ -54,6 +54,16 @@ export interface Node extends NodeInterfaces {
   inspectionStartedAt: Date | null;
   inspectionFinishedAt: Date | null;
   provisionUpdatedAt: Date | null;
+  /** Network configuration handed to the deployed instance (config-drive network_data). */
+  networkData: JsonObject;
+  /** The boot mode the hardware reports ('uefi', 'bios'), null until known. */
+  bootMode: string | null;
+  /** Whether UEFI secure boot is on, as the hardware reports it; null until known. */
+  secureBoot: boolean | null;
+  /** The shard the node belongs to, for clients that divide the fleet among themselves. */
+  shard: string | null;
+  /** The allocation holding the node; kept by the store's allocations repository. */
+  allocationUuid: string | null;
   createdAt: Date;
   updatedAt: Date | null;
 }
@@ -77,6 +87,8 @@ export interface Port {
   internalInfo: JsonObject;
   extra: JsonObject;
   isSmartnic: boolean;
+  createdAt: Date;
+  updatedAt: Date | null;
 }
 
 export interface Portgroup {
@@ -89,6 +101,8 @@ export interface Portgroup {
   standalonePortsSupported: boolean;
   internalInfo: JsonObject;
   extra: JsonObject;
+  createdAt: Date;
+  updatedAt: Date | null;
 }
 
 export interface VolumeConnector {
@@ -97,6 +111,8 @@ export interface VolumeConnector {
   type: string;
   connectorId: string;
   extra: JsonObject;
+  createdAt: Date;
+  updatedAt: Date | null;
 }
 
 export interface VolumeTarget {
@@ -107,6 +123,8 @@ export interface VolumeTarget {
   bootIndex: number;
   properties: JsonObject;
   extra: JsonObject;
+  createdAt: Date;
+  updatedAt: Date | null;
 }
 
 export interface Chassis {
@@ -135,4 +153,89 @@ export interface Conductor {
   createdAt: Date;
   /** Last heartbeat. */
   updatedAt: Date;
+}
+
+export type AllocationState = 'allocating' | 'active' | 'error';
+
+/** A request for a node matching a resource class and traits, and the node it got. */
+export interface Allocation {
+  uuid: string;
+  name: string | null;
+  /** The node allocated, once one is. */
+  nodeUuid: string | null;
+  state: AllocationState;
+  lastError: string | null;
+  resourceClass: string | null;
+  /** Traits the node must have. */
+  traits: string[];
+  /** Node uuids the allocation may choose from; empty means any node. */
+  candidateNodes: string[];
+  extra: JsonObject;
+  owner: string | null;
+  /** The conductor processing the allocation. */
+  conductorAffinity: string | null;
+  createdAt: Date;
+  updatedAt: Date | null;
+}
+
+/** One deploy step a template adds, with its arguments and priority. */
+export interface DeployTemplateStep {
+  interface: string;
+  step: string;
+  args: JsonObject;
+  priority: number;
+}
+
+/** Deploy steps applied to nodes whose instance asks for the trait named like the template. */
+export interface DeployTemplate {
+  uuid: string;
+  /** A trait name, e.g. CUSTOM_RAID1. */
+  name: string;
+  extra: JsonObject;
+  /** In the order they were given. */
+  steps: DeployTemplateStep[];
+  createdAt: Date;
+  updatedAt: Date | null;
+}
+
+/** One event in a node's history (mostly failures the node's last_error recorded). */
+export interface NodeHistoryEvent {
+  uuid: string;
+  nodeUuid: string;
+  /** The conductor that recorded it. */
+  conductor: string | null;
+  event: string;
+  /** What the node was doing: 'provisioning', 'maintenance', 'console', … */
+  eventType: string;
+  /** 'ERROR', 'WARNING' or 'INFO'. */
+  severity: string;
+  user: string | null;
+  createdAt: Date;
+}
+
+/** A BIOS setting as the node's management controller reports it. */
+export interface BiosSetting {
+  nodeUuid: string;
+  name: string;
+  value: string | null;
+  attributeType: string | null;
+  allowableValues: string[] | null;
+  lowerBound: number | null;
+  upperBound: number | null;
+  minLength: number | null;
+  maxLength: number | null;
+  readOnly: boolean | null;
+  resetRequired: boolean | null;
+  unique: boolean | null;
+  createdAt: Date;
+  updatedAt: Date | null;
+}
+
+/** What inspection found on a node. */
+export interface NodeInventory {
+  nodeUuid: string;
+  inventory: JsonObject;
+  pluginData: JsonObject;
+  createdAt: Date;
+  updatedAt: Date | null;
 }

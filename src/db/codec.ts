@@ -40,6 +40,23 @@ export function jsonOrNull(text: JsonText | null): JsonObject | null {
   return text === null ? null : (JSON.parse(text) as JsonObject);
 }
 
+/** A list of strings (traits, node uuids, allowed values) as JSON array text. */
+export function jsonListText(values: readonly string[]): JsonText {
+  return JSON.stringify(values);
+}
+
+export function jsonListTextOrNull(values: readonly string[] | null): JsonText | null {
+  return values === null ? null : JSON.stringify(values);
+}
+
+export function stringList(text: JsonText): string[] {
+  return JSON.parse(text) as string[];
+}
+
+export function stringListOrNull(text: JsonText | null): string[] | null {
+  return text === null ? null : (JSON.parse(text) as string[]);
+}
+
 export function isoTimestamp(value: Date): IsoTimestamp {
   if (Number.isNaN(value.getTime())) {
     throw new FerriteError('InvalidParameterValue', { err: 'Invalid date: cannot be stored.' });
@@ -60,7 +77,8 @@ export function dateOrNull(text: IsoTimestamp | null): Date | null {
 }
 
 /** How one record field is stored. */
-export type FieldCodec = 'plain' | 'json' | 'jsonOrNull' | 'bool' | 'boolOrNull' | 'date';
+export type FieldCodec =
+  'plain' | 'json' | 'jsonOrNull' | 'list' | 'listOrNull' | 'bool' | 'boolOrNull' | 'date';
 
 /** A record field's column and how its value is stored. */
 export type FieldSpec<Column extends string> = readonly [column: Column, codec: FieldCodec];
@@ -73,6 +91,10 @@ function encode(codec: FieldCodec, value: unknown): unknown {
       return jsonText(value as JsonObject);
     case 'jsonOrNull':
       return jsonTextOrNull(value as JsonObject | null);
+    case 'list':
+      return jsonListText(value as readonly string[]);
+    case 'listOrNull':
+      return jsonListTextOrNull(value as readonly string[] | null);
     case 'bool':
       return intBool(value as boolean);
     case 'boolOrNull':

@@ -33,6 +33,18 @@ export const UNIQUE_CONSTRAINTS = {
     table: 'volume_targets',
     columns: ['node_uuid', 'boot_index'],
   },
+  allocations_pkey: { table: 'allocations', columns: ['uuid'] },
+  allocations_name_key: { table: 'allocations', columns: ['name'] },
+  allocations_node_uuid_key: { table: 'allocations', columns: ['node_uuid'] },
+  deploy_templates_pkey: { table: 'deploy_templates', columns: ['uuid'] },
+  deploy_templates_name_key: { table: 'deploy_templates', columns: ['name'] },
+  deploy_template_steps_pkey: {
+    table: 'deploy_template_steps',
+    columns: ['template_uuid', 'position'],
+  },
+  node_history_pkey: { table: 'node_history', columns: ['uuid'] },
+  bios_settings_pkey: { table: 'bios_settings', columns: ['node_uuid', 'name'] },
+  node_inventory_pkey: { table: 'node_inventory', columns: ['node_uuid'] },
 } as const satisfies Record<string, { table: TableName; columns: readonly string[] }>;
 
 export type UniqueConstraint = keyof typeof UNIQUE_CONSTRAINTS;
@@ -50,6 +62,11 @@ export const FOREIGN_KEYS = [
   'volume_connectors_node_uuid_fkey',
   'volume_targets_node_uuid_fkey',
   'conductor_hardware_interfaces_conductor_hostname_fkey',
+  'allocations_node_uuid_fkey',
+  'deploy_template_steps_template_uuid_fkey',
+  'node_history_node_uuid_fkey',
+  'bios_settings_node_uuid_fkey',
+  'node_inventory_node_uuid_fkey',
 ] as const;
 
 export type ForeignKey = (typeof FOREIGN_KEYS)[number];

@@ -108,3 +108,12 @@ export async function missingReference(
   }
   return undefined;
 }
+
+/**
+ * Locks the rows `query` reads until the transaction ends, on PostgreSQL.
+ * SQLite has no row locks and needs none: its transactions begin
+ * IMMEDIATE, holding the database's write lock from the start.
+ */
+export function forUpdate<Q extends { forUpdate(): Q }>(ctx: StoreContext, query: Q): Q {
+  return ctx.dialect.name === 'postgres' ? query.forUpdate() : query;
+}

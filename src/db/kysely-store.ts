@@ -2,15 +2,25 @@ import { FerriteError } from '../common/errors.ts';
 import { inTransaction } from './context.ts';
 import type { StoreContext } from './context.ts';
 import { migrateToLatest } from './migrations/index.ts';
+import { KyselyAllocationRepository } from './repositories/allocation-repository.ts';
+import { KyselyBiosRepository } from './repositories/bios-repository.ts';
 import { KyselyChassisRepository } from './repositories/chassis-repository.ts';
 import { KyselyConductorRepository } from './repositories/conductor-repository.ts';
+import { KyselyDeployTemplateRepository } from './repositories/deploy-template-repository.ts';
+import { KyselyInventoryRepository } from './repositories/inventory-repository.ts';
+import { KyselyNodeHistoryRepository } from './repositories/node-history-repository.ts';
 import { KyselyNodeRepository } from './repositories/node-repository.ts';
 import { KyselyPortRepository } from './repositories/port-repository.ts';
 import { KyselyPortgroupRepository } from './repositories/portgroup-repository.ts';
 import { KyselyVolumeRepository } from './repositories/volume-repository.ts';
 import type {
+  AllocationRepository,
+  BiosRepository,
   ChassisRepository,
   ConductorRepository,
+  DeployTemplateRepository,
+  InventoryRepository,
+  NodeHistoryRepository,
   NodeRepository,
   PortgroupRepository,
   PortRepository,
@@ -31,6 +41,11 @@ export class KyselyStore implements Store {
   readonly chassis: ChassisRepository;
   readonly volumes: VolumeRepository;
   readonly conductors: ConductorRepository;
+  readonly allocations: AllocationRepository;
+  readonly deployTemplates: DeployTemplateRepository;
+  readonly nodeHistory: NodeHistoryRepository;
+  readonly bios: BiosRepository;
+  readonly inventory: InventoryRepository;
   readonly #ctx: StoreContext;
   #closing: Promise<void> | undefined;
 
@@ -43,6 +58,11 @@ export class KyselyStore implements Store {
     this.chassis = new KyselyChassisRepository(ctx);
     this.volumes = new KyselyVolumeRepository(ctx);
     this.conductors = new KyselyConductorRepository(ctx);
+    this.allocations = new KyselyAllocationRepository(ctx);
+    this.deployTemplates = new KyselyDeployTemplateRepository(ctx);
+    this.nodeHistory = new KyselyNodeHistoryRepository(ctx);
+    this.bios = new KyselyBiosRepository(ctx);
+    this.inventory = new KyselyInventoryRepository(ctx);
   }
 
   /** Inside a transaction, `work` joins it (nesting is not needed, so it is not savepointed). */

@@ -67,6 +67,12 @@ export interface NodesTable extends NodeInterfaceColumns {
   inspection_started_at: IsoTimestamp | null;
   inspection_finished_at: IsoTimestamp | null;
   provision_updated_at: IsoTimestamp | null;
+  network_data: JsonText;
+  boot_mode: string | null;
+  secure_boot: IntBool | null;
+  shard: string | null;
+  /** Maintained by the allocations repository; no foreign key (see migration 0002). */
+  allocation_uuid: string | null;
   created_at: IsoTimestamp;
   updated_at: IsoTimestamp | null;
 }
@@ -155,6 +161,79 @@ export interface VolumeTargetsTable {
   updated_at: IsoTimestamp | null;
 }
 
+export interface AllocationsTable {
+  uuid: string;
+  name: string | null;
+  node_uuid: string | null;
+  state: string;
+  last_error: string | null;
+  resource_class: string | null;
+  /** JSON array of trait names. */
+  traits: JsonText;
+  /** JSON array of node uuids. */
+  candidate_nodes: JsonText;
+  extra: JsonText;
+  owner: string | null;
+  conductor_affinity: string | null;
+  created_at: IsoTimestamp;
+  updated_at: IsoTimestamp | null;
+}
+
+export interface DeployTemplatesTable {
+  uuid: string;
+  name: string;
+  extra: JsonText;
+  created_at: IsoTimestamp;
+  updated_at: IsoTimestamp | null;
+}
+
+export interface DeployTemplateStepsTable {
+  template_uuid: string;
+  /** 0-based place in the template's list: the order the steps were given in. */
+  position: number;
+  interface: string;
+  step: string;
+  args: JsonText;
+  priority: number;
+}
+
+export interface NodeHistoryTable {
+  uuid: string;
+  node_uuid: string;
+  conductor: string | null;
+  event: string;
+  event_type: string;
+  severity: string;
+  user: string | null;
+  created_at: IsoTimestamp;
+}
+
+export interface BiosSettingsTable {
+  node_uuid: string;
+  name: string;
+  value: string | null;
+  attribute_type: string | null;
+  /** JSON array of strings, or NULL. */
+  allowable_values: JsonText | null;
+  lower_bound: number | null;
+  upper_bound: number | null;
+  min_length: number | null;
+  max_length: number | null;
+  read_only: IntBool | null;
+  reset_required: IntBool | null;
+  unique: IntBool | null;
+  created_at: IsoTimestamp;
+  updated_at: IsoTimestamp | null;
+}
+
+export interface NodeInventoryTable {
+  node_uuid: string;
+  inventory: JsonText;
+  plugin_data: JsonText;
+  created_at: IsoTimestamp;
+  updated_at: IsoTimestamp | null;
+}
+
 export interface Database {
   nodes: NodesTable;
   node_traits: NodeTraitsTable;
@@ -165,6 +244,12 @@ export interface Database {
   conductor_hardware_interfaces: ConductorHardwareInterfacesTable;
   volume_connectors: VolumeConnectorsTable;
   volume_targets: VolumeTargetsTable;
+  allocations: AllocationsTable;
+  deploy_templates: DeployTemplatesTable;
+  deploy_template_steps: DeployTemplateStepsTable;
+  node_history: NodeHistoryTable;
+  bios_settings: BiosSettingsTable;
+  node_inventory: NodeInventoryTable;
 }
 
 export type TableName = keyof Database;

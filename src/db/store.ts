@@ -1,13 +1,21 @@
 import type {
+  Allocation,
+  AllocationState,
+  BiosSetting,
   Chassis,
   Conductor,
   ConductorInterface,
+  DeployTemplate,
+  DeployTemplateStep,
   Node,
+  NodeHistoryEvent,
+  NodeInventory,
   Port,
   Portgroup,
   VolumeConnector,
   VolumeTarget,
 } from '../common/records.ts';
+import type { JsonObject } from '../common/json.ts';
 import type { ProvisionState } from '../common/states.ts';
 
 /**
@@ -20,15 +28,21 @@ import type { ProvisionState } from '../common/states.ts';
  * MACAlreadyExists, PortAlreadyExists, PortDuplicateName,
  * PortgroupAlreadyExists, PortgroupDuplicateName, PortgroupMACAlreadyExists,
  * ChassisAlreadyExists, VolumeConnectorAlreadyExists,
- * VolumeConnectorTypeAndIdAlreadyExists, VolumeTargetAlreadyExists or
- * VolumeTargetBootIndexAlreadyExists — never a raw driver error.
+ * VolumeConnectorTypeAndIdAlreadyExists, VolumeTargetAlreadyExists,
+ * VolumeTargetBootIndexAlreadyExists, AllocationAlreadyExists,
+ * AllocationDuplicateName, NodeAssociated, DeployTemplateAlreadyExists or
+ * DeployTemplateDuplicateName — never a raw driver error.
  */
 
 /** Fields a new node may be created with; the rest take their defaults. */
 export type NewNode = Partial<Omit<Node, 'createdAt' | 'updatedAt' | 'reservation'>> &
   Pick<Node, 'driver'>;
 
-/** Everything about a node that can change after creation, except its lock. */
+/**
+ * Everything about a node that can change after creation, except its lock.
+ * allocationUuid is written by the allocations repository as it assigns
+ * nodes; writing it here is for repairs, and does not touch the allocation.
+ */
 export type NodeChanges = Partial<Omit<Node, 'uuid' | 'createdAt' | 'updatedAt' | 'reservation'>>;
 
 export type NodeSortKey =
@@ -65,6 +79,16 @@ export interface NodeFilter {
   readonly inspectionStartedBefore?: Date;
   /** target_power_state set (true) or not (false). */
   readonly powerActionInFlight?: boolean;
+  /** Nodes in one of these shards. */
+  readonly shard?: readonly string[];
+  /** true: shard set; false: not. */
+  readonly sharded?: boolean;
+}
+
+/** How many nodes one shard holds; `name` null counts the nodes in no shard. */
+export interface ShardCount {
+  readonly name: string | null;
+  readonly count: number;
 }
 
 /** Keyset pagination: rows after `marker` (a uuid) in `sortKey` order, then uuid. */
@@ -102,7 +126,10 @@ export interface NodeRepository {
    * conductor's save, which needs only the timestamps it set.
    */
   write(uuid: string, changes: NodeChanges): Promise<NodeTimestamps>;
-  /** Deletes the node with its ports, portgroups, traits, volume connectors and targets. */
+  /**
+   * Deletes the node with its ports, portgroups, traits, volume connectors
+   * and targets, allocation, history, BIOS settings and inventory.
+   */
   delete(uuid: string): Promise<void>;
   /**
    * Takes the node's exclusive lock for `host`: one atomic conditional
@@ -125,6 +152,8 @@ export interface NodeRepository {
   /** Releases every lock `host` holds, clearing target_power_state; returns those nodes' uuids. */
   releaseAll(host: string): Promise<string[]>;
   setTraits(uuid: string, traits: readonly string[]): Promise<void>;
+  /** Every shard with its node count, largest first (then by name, null last). */
+  shards(): Promise<ShardCount[]>;
 }
 
 export interface PortFilter {
@@ -134,8 +163,11 @@ export interface PortFilter {
   readonly address?: string;
 }
 
-export type NewPort = Partial<Port> & Pick<Port, 'nodeUuid' | 'address'>;
-export type PortChanges = Partial<Omit<Port, 'uuid'>>;
+/** The store owns the timestamps: createdAt and updatedAt are never written by callers. */
+type Stamped = 'createdAt' | 'updatedAt';
+
+export type NewPort = Partial<Omit<Port, Stamped>> & Pick<Port, 'nodeUuid' | 'address'>;
+export type PortChanges = Partial<Omit<Port, 'uuid' | Stamped>>;
 
 export interface PortRepository {
   create(port: NewPort): Promise<Port>;
@@ -152,8 +184,8 @@ export interface PortgroupFilter {
   readonly address?: string;
 }
 
-export type NewPortgroup = Partial<Portgroup> & Pick<Portgroup, 'nodeUuid'>;
-export type PortgroupChanges = Partial<Omit<Portgroup, 'uuid'>>;
+export type NewPortgroup = Partial<Omit<Portgroup, Stamped>> & Pick<Portgroup, 'nodeUuid'>;
+export type PortgroupChanges = Partial<Omit<Portgroup, 'uuid' | Stamped>>;
 
 export interface PortgroupRepository {
   create(portgroup: NewPortgroup): Promise<Portgroup>;
@@ -178,10 +210,12 @@ export interface ChassisRepository {
   delete(uuid: string): Promise<void>;
 }
 
-export type NewVolumeConnector = Partial<VolumeConnector> &
+export type NewVolumeConnector = Partial<Omit<VolumeConnector, Stamped>> &
   Pick<VolumeConnector, 'nodeUuid' | 'type' | 'connectorId'>;
-export type NewVolumeTarget = Partial<VolumeTarget> &
+export type NewVolumeTarget = Partial<Omit<VolumeTarget, Stamped>> &
   Pick<VolumeTarget, 'nodeUuid' | 'volumeType' | 'volumeId' | 'bootIndex'>;
+export type VolumeConnectorChanges = Partial<Omit<VolumeConnector, 'uuid' | Stamped>>;
+export type VolumeTargetChanges = Partial<Omit<VolumeTarget, 'uuid' | Stamped>>;
 
 export interface VolumeRepository {
   createConnector(connector: NewVolumeConnector): Promise<VolumeConnector>;
@@ -190,10 +224,7 @@ export interface VolumeRepository {
     readonly nodeUuid?: string;
     readonly nodeUuids?: readonly string[];
   }): Promise<VolumeConnector[]>;
-  updateConnector(
-    uuid: string,
-    changes: Partial<Omit<VolumeConnector, 'uuid'>>,
-  ): Promise<VolumeConnector>;
+  updateConnector(uuid: string, changes: VolumeConnectorChanges): Promise<VolumeConnector>;
   deleteConnector(uuid: string): Promise<void>;
   createTarget(target: NewVolumeTarget): Promise<VolumeTarget>;
   getTarget(uuid: string): Promise<VolumeTarget>;
@@ -201,8 +232,126 @@ export interface VolumeRepository {
     readonly nodeUuid?: string;
     readonly nodeUuids?: readonly string[];
   }): Promise<VolumeTarget[]>;
-  updateTarget(uuid: string, changes: Partial<Omit<VolumeTarget, 'uuid'>>): Promise<VolumeTarget>;
+  updateTarget(uuid: string, changes: VolumeTargetChanges): Promise<VolumeTarget>;
   deleteTarget(uuid: string): Promise<void>;
+}
+
+export type NewAllocation = Partial<Omit<Allocation, Stamped>>;
+export type AllocationChanges = Partial<Omit<Allocation, 'uuid' | Stamped>>;
+export type AllocationSortKey =
+  'uuid' | 'name' | 'createdAt' | 'updatedAt' | 'state' | 'resourceClass';
+
+export interface AllocationFilter {
+  readonly nodeUuid?: string;
+  readonly resourceClass?: string;
+  readonly state?: AllocationState;
+  readonly owner?: string;
+}
+
+/**
+ * Allocations, and the node side of them: whenever an allocation's node
+ * changes (create, update, delete), the same transaction moves
+ * nodes.allocation_uuid with it, so `node.allocationUuid` and
+ * `allocation.nodeUuid` always agree. instance_uuid is left alone: it
+ * belongs to the conductor's allocation process. Deleting a node deletes
+ * its allocation.
+ */
+export interface AllocationRepository {
+  /**
+   * Defaults: state 'allocating', empty traits, candidates and extra.
+   * With a nodeUuid: NodeNotFound if the node is missing, NodeAssociated if
+   * it already holds another allocation or an instance other than this one.
+   */
+  create(allocation: NewAllocation): Promise<Allocation>;
+  /** By uuid, or by name. AllocationNotFound if absent. */
+  get(ident: string): Promise<Allocation>;
+  /** Default order: createdAt, then uuid. */
+  list(filter?: AllocationFilter, page?: PageRequest<AllocationSortKey>): Promise<Allocation[]>;
+  /** Only the given fields; a new nodeUuid is checked as in `create`. AllocationNotFound if absent. */
+  update(uuid: string, changes: AllocationChanges): Promise<Allocation>;
+  /** Also clears the node's allocationUuid. AllocationNotFound if absent. */
+  delete(uuid: string): Promise<void>;
+}
+
+export type NewDeployTemplate = Pick<DeployTemplate, 'name'> &
+  Partial<Pick<DeployTemplate, 'uuid' | 'extra' | 'steps'>>;
+export interface DeployTemplateChanges {
+  readonly name?: string;
+  readonly extra?: JsonObject;
+  /** Replaces the steps wholesale, in this order. */
+  readonly steps?: readonly DeployTemplateStep[];
+}
+export type DeployTemplateSortKey = 'uuid' | 'name' | 'createdAt' | 'updatedAt';
+
+export interface DeployTemplateRepository {
+  create(template: NewDeployTemplate): Promise<DeployTemplate>;
+  /** By uuid, or by name. DeployTemplateNotFound if absent. */
+  get(ident: string): Promise<DeployTemplate>;
+  /** Default order: createdAt, then uuid; each with its steps. */
+  list(page?: PageRequest<DeployTemplateSortKey>): Promise<DeployTemplate[]>;
+  /** DeployTemplateNotFound if absent. */
+  update(uuid: string, changes: DeployTemplateChanges): Promise<DeployTemplate>;
+  /** With its steps. DeployTemplateNotFound if absent. */
+  delete(uuid: string): Promise<void>;
+  /** The templates named like these traits (deploy-time matching), by name; unknown names are skipped. */
+  findByNames(names: readonly string[]): Promise<DeployTemplate[]>;
+}
+
+export type NewNodeHistoryEvent = Pick<
+  NodeHistoryEvent,
+  'nodeUuid' | 'event' | 'eventType' | 'severity'
+> &
+  Partial<Pick<NodeHistoryEvent, 'uuid' | 'conductor' | 'user'>>;
+
+export interface NodeHistoryPrune {
+  /** How many of each node's newest events to keep. */
+  readonly keep: number;
+  /** Only these nodes' histories (default: every node's). */
+  readonly nodeUuids?: readonly string[];
+  /** Only events created before this time may go, however many there are. */
+  readonly createdBefore?: Date;
+}
+
+export interface NodeHistoryRepository {
+  /** Stamped with the store's clock. NodeNotFound if the node is missing. */
+  record(event: NewNodeHistoryEvent): Promise<NodeHistoryEvent>;
+  /** Oldest first by default. NodeNotFound if the node is missing. */
+  list(nodeUuid: string, page?: PageRequest<'uuid' | 'createdAt'>): Promise<NodeHistoryEvent[]>;
+  /** NodeNotFound if the node is missing, NodeHistoryNotFound if it has no such event. */
+  get(nodeUuid: string, eventUuid: string): Promise<NodeHistoryEvent>;
+  /** Deletes all but each node's newest `keep` events (newest: createdAt, then uuid); returns how many went. */
+  prune(options: NodeHistoryPrune): Promise<number>;
+}
+
+/** A setting as read from the hardware; the store stamps and keys it by node. */
+export type NewBiosSetting = Pick<BiosSetting, 'name' | 'value'> &
+  Partial<Omit<BiosSetting, 'nodeUuid' | 'name' | 'value' | Stamped>>;
+
+export interface BiosRepository {
+  /**
+   * Makes the node's settings exactly `settings`, in one transaction:
+   * creates new ones, updates those that changed (bumping updatedAt),
+   * deletes those no longer reported, leaves the rest untouched. Returns
+   * the node's settings by name. NodeNotFound if the node is missing;
+   * InvalidParameterValue for a name given twice.
+   */
+  replace(nodeUuid: string, settings: readonly NewBiosSetting[]): Promise<BiosSetting[]>;
+  /** By name. NodeNotFound if the node is missing. */
+  list(nodeUuid: string): Promise<BiosSetting[]>;
+  /** NodeNotFound if the node is missing, BIOSSettingNotFound if the setting is. */
+  get(nodeUuid: string, name: string): Promise<BiosSetting>;
+}
+
+export interface InventoryRepository {
+  /** Creates or replaces the node's inventory (createdAt kept on replace). NodeNotFound if the node is missing. */
+  put(
+    nodeUuid: string,
+    data: Pick<NodeInventory, 'inventory' | 'pluginData'>,
+  ): Promise<NodeInventory>;
+  /** NodeInventoryNotFound if the node has none. */
+  get(nodeUuid: string): Promise<NodeInventory>;
+  /** NodeInventoryNotFound if the node has none. */
+  delete(nodeUuid: string): Promise<void>;
 }
 
 export interface ConductorRegistration {
@@ -234,6 +383,11 @@ export interface Store {
   readonly chassis: ChassisRepository;
   readonly volumes: VolumeRepository;
   readonly conductors: ConductorRepository;
+  readonly allocations: AllocationRepository;
+  readonly deployTemplates: DeployTemplateRepository;
+  readonly nodeHistory: NodeHistoryRepository;
+  readonly bios: BiosRepository;
+  readonly inventory: InventoryRepository;
   /**
    * Runs `work` in one transaction, committed when it resolves, rolled back
    * when it throws. `work` must use the store it is given: the outer store

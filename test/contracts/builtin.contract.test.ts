@@ -431,6 +431,8 @@ describe('fake storage specifics', () => {
       bootIndex: 1,
       properties: {},
       extra: {},
+      createdAt: new Date(0),
+      updatedAt: null,
     };
     const { impl, task } = setUpBuiltin('storage', 'fake', {
       task: { volumeTargets: [volume] },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { it } from 'node:test';
+import { SimulatedClock } from '../../src/common/clock.ts';
 import type { Store } from '../../src/db/store.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { makePort, makePortgroup } from '../support/node.ts';
@@ -14,7 +15,8 @@ async function twoNodes(store: Store): Promise<[string, string]> {
 
 forEachDatabase((db) => {
   it('creates a port with defaults and round-trips every field', async () => {
-    const store = await db.open();
+    // The helpers' records are created at the epoch: so is everything here.
+    const store = await db.open({ clock: new SimulatedClock(0) });
     const [node] = await twoNodes(store);
     const plain = await store.ports.create({ nodeUuid: node, address: '52:54:00:00:00:01' });
     assert.deepEqual(plain, {
@@ -41,12 +43,18 @@ forEachDatabase((db) => {
     assert.deepEqual(await store.ports.get(plain.uuid), plain);
   });
 
-  it('updates only the given port fields; PortNotFound for a missing port', async () => {
-    const store = await db.open();
+  it('updates only the given port fields, stamping updatedAt; PortNotFound for a missing port', async () => {
+    const clock = new SimulatedClock(0);
+    const store = await db.open({ clock });
     const [a, b] = await twoNodes(store);
     const port = await store.ports.create(makePort(a, { extra: { x: 1 } }));
+    assert.deepEqual(
+      port,
+      makePort(a, { uuid: port.uuid, address: port.address, extra: { x: 1 } }),
+    );
+    await clock.advance(7);
     const moved = await store.ports.update(port.uuid, { nodeUuid: b, pxeEnabled: false });
-    assert.deepEqual(moved, { ...port, nodeUuid: b, pxeEnabled: false });
+    assert.deepEqual(moved, { ...port, nodeUuid: b, pxeEnabled: false, updatedAt: new Date(7) });
     assert.deepEqual(await store.ports.get(port.uuid), moved);
     const missing = randomUUID();
     await rejectsWith(store.ports.update(missing, { name: 'x' }), 'PortNotFound', missing);
@@ -145,7 +153,8 @@ forEachDatabase((db) => {
   });
 
   it('creates, gets (by uuid or name), updates and lists portgroups', async () => {
-    const store = await db.open();
+    const clock = new SimulatedClock(0);
+    const store = await db.open({ clock });
     const [a, b] = await twoNodes(store);
     const plain = await store.portgroups.create({ nodeUuid: a });
     assert.deepEqual(plain, makePortgroup(a, { uuid: plain.uuid }));
@@ -161,8 +170,14 @@ forEachDatabase((db) => {
     assert.deepEqual(await store.portgroups.create(rich), rich);
     assert.deepEqual(await store.portgroups.get('bond0'), rich);
     assert.deepEqual(await store.portgroups.get(rich.uuid), rich);
+    await clock.advance(3);
     const updated = await store.portgroups.update(rich.uuid, { mode: 'active-backup', name: null });
-    assert.deepEqual(updated, { ...rich, mode: 'active-backup', name: null });
+    assert.deepEqual(updated, {
+      ...rich,
+      mode: 'active-backup',
+      name: null,
+      updatedAt: new Date(3),
+    });
     assert.deepEqual(await store.portgroups.list({ nodeUuid: b }), [updated]);
     assert.deepEqual(await store.portgroups.list({ nodeUuids: [a] }), [plain]);
     assert.deepEqual(await store.portgroups.list({ address: '52:54:00:12:34:56' }), [updated]);

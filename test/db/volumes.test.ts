@@ -23,6 +23,8 @@ forEachDatabase((db) => {
       type: 'iqn',
       connectorId: 'iqn.2026-01.org.example:a',
       extra: {},
+      createdAt: new Date(clock.now()),
+      updatedAt: null,
     });
     await clock.advance(1);
     const wwpn = await store.volumes.createConnector({
@@ -35,8 +37,10 @@ forEachDatabase((db) => {
     assert.deepEqual(await store.volumes.listConnectors({ nodeUuid: a }), [iqn]);
     assert.deepEqual(await store.volumes.listConnectors({ nodeUuids: [a, b] }), [iqn, wwpn]);
     assert.equal((await store.volumes.listConnectors()).length, 2);
+    await clock.advance(1);
     const updated = await store.volumes.updateConnector(iqn.uuid, { extra: { x: 1 } });
-    assert.deepEqual(updated, { ...iqn, extra: { x: 1 } });
+    assert.deepEqual(updated, { ...iqn, extra: { x: 1 }, updatedAt: new Date(clock.now()) });
+    assert.deepEqual(await store.volumes.getConnector(iqn.uuid), updated);
     await store.volumes.deleteConnector(iqn.uuid);
     await rejectsWith(store.volumes.getConnector(iqn.uuid), 'VolumeConnectorNotFound', iqn.uuid);
     await rejectsWith(store.volumes.deleteConnector(iqn.uuid), 'VolumeConnectorNotFound');
@@ -109,6 +113,8 @@ forEachDatabase((db) => {
       bootIndex: 0,
       properties: { target_lun: 0, auth: { method: 'CHAP' } },
       extra: {},
+      createdAt: new Date(clock.now()),
+      updatedAt: null,
     });
     await clock.advance(1);
     const data = await store.volumes.createTarget({
@@ -124,7 +130,13 @@ forEachDatabase((db) => {
       bootIndex: 5,
       volumeId: 'vol-2',
     });
-    assert.deepEqual(updated, { ...data, bootIndex: 5, volumeId: 'vol-2' });
+    assert.deepEqual(updated, {
+      ...data,
+      bootIndex: 5,
+      volumeId: 'vol-2',
+      updatedAt: new Date(clock.now()),
+    });
+    assert.deepEqual(await store.volumes.getTarget(data.uuid), updated);
     await store.volumes.deleteTarget(data.uuid);
     await rejectsWith(store.volumes.getTarget(data.uuid), 'VolumeTargetNotFound', data.uuid);
     await rejectsWith(store.volumes.deleteTarget(data.uuid), 'VolumeTargetNotFound');

@@ -26,10 +26,19 @@ export function makePort(nodeUuid: string, overrides: Partial<Port> = {}): Port 
     uuid: randomUUID(),
     nodeUuid,
     address: mac,
+    createdAt: new Date(0),
+    updatedAt: null,
     ...overrides,
   };
 }
 
 export function makePortgroup(nodeUuid: string, overrides: Partial<Portgroup> = {}): Portgroup {
-  return { ...structuredClone(PORTGROUP_DEFAULTS), uuid: randomUUID(), nodeUuid, ...overrides };
+  return {
+    ...structuredClone(PORTGROUP_DEFAULTS),
+    uuid: randomUUID(),
+    nodeUuid,
+    createdAt: new Date(0),
+    updatedAt: null,
+    ...overrides,
+  };
 }

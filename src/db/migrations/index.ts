@@ -2,6 +2,7 @@ import { DEFAULT_MIGRATION_TABLE, Migrator, sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { Database } from '../schema.ts';
 import * as initialSchema from './0001-initial-schema.ts';
+import * as allocationsTemplatesHistory from './0002-allocations-templates-history.ts';
 
 /**
  * Every migration, in order, listed in code rather than read from the
@@ -10,6 +11,7 @@ import * as initialSchema from './0001-initial-schema.ts';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
+  '0002-allocations-templates-history': allocationsTemplatesHistory,
 };
 
 const provider: MigrationProvider = {

@@ -47,6 +47,10 @@ export function nodeFilter(filter: NodeFilter): Expression<SqlBool> | undefined 
   if (f.powerActionInFlight !== undefined) {
     all.push(eb('target_power_state', f.powerActionInFlight ? 'is not' : 'is', null));
   }
+  if (f.shard !== undefined) {
+    all.push(f.shard.length === 0 ? NOTHING : eb('shard', 'in', f.shard));
+  }
+  if (f.sharded !== undefined) all.push(eb('shard', f.sharded ? 'is not' : 'is', null));
 
   if (all.length === 0) return undefined;
   return all.length === 1 ? all[0] : eb.and(all);

@@ -16,6 +16,7 @@ import type {
   NodeSortKey,
   NodeTimestamps,
   PageRequest,
+  ShardCount,
 } from '../store.ts';
 import { nodeFilter } from './node-filter.ts';
 import {
@@ -318,6 +319,35 @@ export class KyselyNodeRepository implements NodeRepository {
           await replaceTraits(tx, uuid, wanted);
         }),
       this.#explain(uuid, {}),
+    );
+  }
+
+  /**
+   * One grouped count over the shard index. Nodes without a shard form the
+   * group named null, as Ironic's shard list counts them too.
+   */
+  async shards(): Promise<ShardCount[]> {
+    const { db } = this.#ctx;
+    const rows = await db
+      .selectFrom('nodes')
+      .select(['shard', db.fn.countAll().as('n')])
+      .groupBy('shard')
+      .execute();
+    // PostgreSQL's count is a bigint, which pg returns as a string.
+    const shards = rows.map((r) => ({ name: r.shard, count: Number(r.n) }));
+    // Sorted here: the databases disagree on where NULL sorts.
+    return shards.sort(
+      (a, b) =>
+        b.count - a.count ||
+        (a.name === b.name
+          ? 0
+          : a.name === null
+            ? 1
+            : b.name === null
+              ? -1
+              : a.name < b.name
+                ? -1
+                : 1),
     );
   }
 

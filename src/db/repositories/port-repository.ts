@@ -45,7 +45,8 @@ export class KyselyPortRepository implements PortRepository {
 
   async create(port: NewPort): Promise<Port> {
     const ctx = this.#ctx;
-    const record: Port = {
+    // Stamped by the store: the row's created_at, read back below.
+    const record: Omit<Port, 'createdAt' | 'updatedAt'> = {
       ...PORT_DEFAULTS,
       ...defined(port),
       uuid: port.uuid ?? randomUUID(),

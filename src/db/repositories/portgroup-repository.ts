@@ -51,7 +51,8 @@ export class KyselyPortgroupRepository implements PortgroupRepository {
 
   async create(portgroup: NewPortgroup): Promise<Portgroup> {
     const ctx = this.#ctx;
-    const record: Portgroup = {
+    // Stamped by the store: the row's created_at, read back below.
+    const record: Omit<Portgroup, 'createdAt' | 'updatedAt'> = {
       ...PORTGROUP_DEFAULTS,
       ...defined(portgroup),
       uuid: portgroup.uuid ?? randomUUID(),

@@ -12,7 +12,13 @@ import {
   targetFromRow,
 } from '../rows/volume-row.ts';
 import type { Database, VolumeConnectorsTable, VolumeTargetsTable } from '../schema.ts';
-import type { NewVolumeConnector, NewVolumeTarget, VolumeRepository } from '../store.ts';
+import type {
+  NewVolumeConnector,
+  NewVolumeTarget,
+  VolumeConnectorChanges,
+  VolumeRepository,
+  VolumeTargetChanges,
+} from '../store.ts';
 import { defined } from './record-helpers.ts';
 
 interface VolumeFilter {
@@ -56,7 +62,8 @@ export class KyselyVolumeRepository implements VolumeRepository {
 
   async createConnector(connector: NewVolumeConnector): Promise<VolumeConnector> {
     const ctx = this.#ctx;
-    const record: VolumeConnector = {
+    // Stamped by the store: the row's created_at, read back below.
+    const record: Omit<VolumeConnector, 'createdAt' | 'updatedAt'> = {
       uuid: connector.uuid ?? randomUUID(),
       nodeUuid: connector.nodeUuid,
       type: connector.type,
@@ -100,10 +107,7 @@ export class KyselyVolumeRepository implements VolumeRepository {
     return connectors;
   }
 
-  async updateConnector(
-    uuid: string,
-    changes: Partial<Omit<VolumeConnector, 'uuid'>>,
-  ): Promise<VolumeConnector> {
+  async updateConnector(uuid: string, changes: VolumeConnectorChanges): Promise<VolumeConnector> {
     const ctx = this.#ctx;
     // Read first: a (type, connector_id) conflict is reported with both
     // values, and the change may carry only one of them.
@@ -135,7 +139,8 @@ export class KyselyVolumeRepository implements VolumeRepository {
 
   async createTarget(target: NewVolumeTarget): Promise<VolumeTarget> {
     const ctx = this.#ctx;
-    const record: VolumeTarget = {
+    // Stamped by the store: the row's created_at, read back below.
+    const record: Omit<VolumeTarget, 'createdAt' | 'updatedAt'> = {
       uuid: target.uuid ?? randomUUID(),
       nodeUuid: target.nodeUuid,
       volumeType: target.volumeType,
@@ -181,10 +186,7 @@ export class KyselyVolumeRepository implements VolumeRepository {
     return targets;
   }
 
-  async updateTarget(
-    uuid: string,
-    changes: Partial<Omit<VolumeTarget, 'uuid'>>,
-  ): Promise<VolumeTarget> {
+  async updateTarget(uuid: string, changes: VolumeTargetChanges): Promise<VolumeTarget> {
     const ctx = this.#ctx;
     // Read first: a boot index conflict may come from moving the target to
     // another node without changing its index.
@@ -214,7 +216,7 @@ export class KyselyVolumeRepository implements VolumeRepository {
     }
   }
 
-  #explainConnector(values: VolumeConnector): Explain {
+  #explainConnector(values: Omit<VolumeConnector, 'createdAt' | 'updatedAt'>): Explain {
     const references = nodeReference(this.#ctx, 'volume_connectors', values.nodeUuid);
     return (failure) => {
       if (failure.kind !== 'unique') return references(failure);
@@ -232,7 +234,7 @@ export class KyselyVolumeRepository implements VolumeRepository {
     };
   }
 
-  #explainTarget(values: VolumeTarget): Explain {
+  #explainTarget(values: Omit<VolumeTarget, 'createdAt' | 'updatedAt'>): Explain {
     const references = nodeReference(this.#ctx, 'volume_targets', values.nodeUuid);
     return (failure) => {
       if (failure.kind !== 'unique') return references(failure);

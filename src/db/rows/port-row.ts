@@ -1,7 +1,7 @@
 import { deepFreeze } from '../../common/json.ts';
 import type { Selectable } from 'kysely';
 import type { Port, Portgroup } from '../../common/records.ts';
-import { bool, encodeFields, json } from '../codec.ts';
+import { bool, date, dateOrNull, encodeFields, json } from '../codec.ts';
 import type { FieldSpec } from '../codec.ts';
 import type { PortgroupsTable, PortsTable } from '../schema.ts';
 import type { PortChanges, PortgroupChanges } from '../store.ts';
@@ -22,7 +22,10 @@ export const PORT_FIELDS: {
   isSmartnic: ['is_smartnic', 'bool'],
 };
 
-export const PORT_DEFAULTS: Readonly<Omit<Port, 'uuid' | 'nodeUuid' | 'address'>> = deepFreeze({
+/** The store sets createdAt and updatedAt. */
+export const PORT_DEFAULTS: Readonly<
+  Omit<Port, 'uuid' | 'nodeUuid' | 'address' | 'createdAt' | 'updatedAt'>
+> = deepFreeze({
   name: null,
   localLinkConnection: {},
   pxeEnabled: true,
@@ -50,6 +53,8 @@ export function portFromRow(row: Selectable<PortsTable>): Port {
     internalInfo: json(row.internal_info),
     extra: json(row.extra),
     isSmartnic: bool(row.is_smartnic),
+    createdAt: date(row.created_at),
+    updatedAt: dateOrNull(row.updated_at),
   };
 }
 
@@ -67,7 +72,9 @@ export const PORTGROUP_FIELDS: {
   extra: ['extra', 'json'],
 };
 
-export const PORTGROUP_DEFAULTS: Readonly<Omit<Portgroup, 'uuid' | 'nodeUuid'>> = deepFreeze({
+export const PORTGROUP_DEFAULTS: Readonly<
+  Omit<Portgroup, 'uuid' | 'nodeUuid' | 'createdAt' | 'updatedAt'>
+> = deepFreeze({
   name: null,
   address: null,
   mode: null,
@@ -92,5 +99,7 @@ export function portgroupFromRow(row: Selectable<PortgroupsTable>): Portgroup {
     standalonePortsSupported: bool(row.standalone_ports_supported),
     internalInfo: json(row.internal_info),
     extra: json(row.extra),
+    createdAt: date(row.created_at),
+    updatedAt: dateOrNull(row.updated_at),
   };
 }

@@ -1,11 +1,11 @@
 import type { Selectable } from 'kysely';
 import type { VolumeConnector, VolumeTarget } from '../../common/records.ts';
-import { encodeFields, json } from '../codec.ts';
+import { date, dateOrNull, encodeFields, json } from '../codec.ts';
 import type { FieldSpec } from '../codec.ts';
 import type { VolumeConnectorsTable, VolumeTargetsTable } from '../schema.ts';
 
-type ConnectorChanges = Partial<Omit<VolumeConnector, 'uuid'>>;
-type TargetChanges = Partial<Omit<VolumeTarget, 'uuid'>>;
+type ConnectorChanges = Partial<Omit<VolumeConnector, 'uuid' | 'createdAt' | 'updatedAt'>>;
+type TargetChanges = Partial<Omit<VolumeTarget, 'uuid' | 'createdAt' | 'updatedAt'>>;
 
 export const CONNECTOR_FIELDS: {
   readonly [K in keyof ConnectorChanges]-?: FieldSpec<keyof VolumeConnectorsTable>;
@@ -42,6 +42,8 @@ export function connectorFromRow(row: Selectable<VolumeConnectorsTable>): Volume
     type: row.type,
     connectorId: row.connector_id,
     extra: json(row.extra),
+    createdAt: date(row.created_at),
+    updatedAt: dateOrNull(row.updated_at),
   };
 }
 
@@ -54,5 +56,7 @@ export function targetFromRow(row: Selectable<VolumeTargetsTable>): VolumeTarget
     bootIndex: row.boot_index,
     properties: json(row.properties),
     extra: json(row.extra),
+    createdAt: date(row.created_at),
+    updatedAt: dateOrNull(row.updated_at),
   };
 }
