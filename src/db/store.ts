@@ -79,6 +79,9 @@ export interface NodeFilter {
   readonly inspectionStartedBefore?: Date;
   /** target_power_state set (true) or not (false). */
   readonly powerActionInFlight?: boolean;
+  readonly retired?: boolean;
+  /** Nodes whose description contains this text (case-sensitive, no wildcards). */
+  readonly descriptionContains?: string;
   /** Nodes in one of these shards. */
   readonly shard?: readonly string[];
   /** true: shard set; false: not. */

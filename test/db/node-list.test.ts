@@ -219,6 +219,26 @@ forEachDatabase((db) => {
     }
   });
 
+  it('filters on retired, and on a description fragment taken literally and without case', async () => {
+    const store = await db.open();
+    const plain = await store.nodes.create({
+      driver: 'fake-hardware',
+      description: 'Rack 12, row B',
+    });
+    const wild = await store.nodes.create({ driver: 'fake-hardware', description: '100% used_up' });
+    const retired = await store.nodes.create({ driver: 'fake-hardware', retired: true });
+    const uuids = async (filter: NodeFilter) =>
+      (await store.nodes.list(filter)).map((n) => n.uuid).sort();
+    assert.deepEqual(await uuids({ retired: true }), [retired.uuid]);
+    assert.deepEqual(await uuids({ retired: false }), [plain.uuid, wild.uuid].sort());
+    assert.deepEqual(await uuids({ descriptionContains: 'rack 12' }), [plain.uuid]);
+    assert.deepEqual(await uuids({ descriptionContains: '0% u' }), [wild.uuid]);
+    assert.deepEqual(await uuids({ descriptionContains: 'd_u' }), [wild.uuid]);
+    assert.deepEqual(await uuids({ descriptionContains: '_' }), [wild.uuid], '_ is no wildcard');
+    assert.deepEqual(await uuids({ descriptionContains: '%' }), [wild.uuid], '% is no wildcard');
+    assert.deepEqual(await uuids({ descriptionContains: 'x\\y' }), []);
+  });
+
   it('loads the traits of every listed node', async () => {
     const store = await db.open();
     const uuids: string[] = [];

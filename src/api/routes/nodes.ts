@@ -49,6 +49,11 @@ interface ListQuery {
   lessee?: string;
   chassis_uuid?: string;
   instance_uuid?: string;
+  conductor?: string;
+  description_contains?: string;
+  retired?: string;
+  shard?: string;
+  sharded?: string;
 }
 
 const LIST_QUERY_SCHEMA = {
@@ -71,6 +76,11 @@ const LIST_QUERY_SCHEMA = {
     lessee: { type: 'string' },
     chassis_uuid: { type: 'string' },
     instance_uuid: { type: 'string' },
+    conductor: { type: 'string' },
+    description_contains: { type: 'string' },
+    retired: { type: 'string' },
+    shard: { type: 'string' },
+    sharded: { type: 'string' },
   },
   additionalProperties: false,
 } as const;
@@ -106,8 +116,43 @@ function requestedFields(
   return new Set(fields);
 }
 
-function filterOf(query: ListQuery): NodeFilter {
+/** Filters that appeared after 1.1, with their version. */
+const NEWER_FILTERS: readonly (readonly [keyof ListQuery, number])[] = [
+  ['driver', 16],
+  ['resource_class', 21],
+  ['fault', 42],
+  ['conductor_group', 46],
+  ['conductor', 49],
+  ['owner', 50],
+  ['description_contains', 51],
+  ['retired', 61],
+  ['lessee', 65],
+  ['shard', 82],
+  ['sharded', 82],
+];
+
+function filterOf(request: FastifyRequest, query: ListQuery): NodeFilter {
+  for (const [name, minor] of NEWER_FILTERS) {
+    if (query[name] !== undefined && !atLeast(request.apiVersion, minor)) {
+      throw new FerriteError('NotAcceptableAtVersion', {
+        err: `The "${name}" filter needs API version 1.${minor} or later.`,
+      });
+    }
+  }
   const filter: { -readonly [K in keyof NodeFilter]: NodeFilter[K] } = {};
+  if (query.conductor !== undefined) filter.conductorAffinity = query.conductor;
+  if (query.description_contains !== undefined)
+    filter.descriptionContains = query.description_contains;
+  const retired = booleanArg('retired', query.retired);
+  if (retired !== undefined) filter.retired = retired;
+  if (query.shard !== undefined) {
+    filter.shard = query.shard
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+  }
+  const sharded = booleanArg('sharded', query.sharded);
+  if (sharded !== undefined) filter.sharded = sharded;
   if (query.provision_state !== undefined)
     filter.provisionState = query.provision_state as Node['provisionState'];
   if (query.driver !== undefined) filter.driver = query.driver;
@@ -150,7 +195,7 @@ async function listNodes(
   if (sortDir !== 'asc' && sortDir !== 'desc') {
     throw invalid(`Invalid sort direction: ${sortDir}. Acceptable values are 'asc' or 'desc'`);
   }
-  const nodes = await ctx.store.nodes.list(filterOf(q), {
+  const nodes = await ctx.store.nodes.list(filterOf(request, q), {
     limit,
     sortKey,
     sortDir,
@@ -243,6 +288,8 @@ export async function nodeRoutes(app: FastifyInstance, ctx: ApiContext): Promise
         'console_enabled',
         'raid_config',
         'target_raid_config',
+        'boot_mode',
+        'secure_boot',
       ]),
     );
     return atLeast(request.apiVersion, 14)

@@ -127,6 +127,8 @@ export const WRITABLE_NODE_FIELDS: Readonly<Record<string, WritableNodeField>> =
   retired: field(61, 'retired', BOOL_ISH, readBoolean, false, false),
   retired_reason: field(61, 'retiredReason', STR_NULL, nullable(string()), null, false),
   lessee: field(65, 'lessee', STR_NULL, nullable(string())),
+  network_data: field(66, 'networkData', OBJ_NULL, object, {}),
+  shard: field(82, 'shard', STR_NULL, nullable(string())),
 };
 
 /** The fields a PATCH may touch, for the error that lists them. */

@@ -65,6 +65,13 @@ export const NODE_FIELDS: readonly (readonly [name: string, minor: number, read:
   ['retired', 61, (n) => n.retired],
   ['retired_reason', 61, (n) => n.retiredReason],
   ['lessee', 65, (n) => n.lessee],
+  // The conductor that manages the node: the one that last took it.
+  ['conductor', 49, (n) => n.conductorAffinity],
+  ['allocation_uuid', 52, (n) => n.allocationUuid],
+  ['network_data', 66, (n) => n.networkData],
+  ['boot_mode', 75, (n) => n.bootMode],
+  ['secure_boot', 75, (n) => n.secureBoot],
+  ['shard', 82, (n) => n.shard],
   ['created_at', 1, (n) => n.createdAt.toISOString()],
   ['updated_at', 1, (n) => iso(n.updatedAt)],
   ['links', 1, (n, r) => resourceLinks(r, `nodes/${n.uuid}`)],

@@ -37,6 +37,12 @@ export function nodeFilter(filter: NodeFilter): Expression<SqlBool> | undefined 
   if (f.owner !== undefined) all.push(eb('owner', '=', f.owner));
   if (f.lessee !== undefined) all.push(eb('lessee', '=', f.lessee));
   if (f.chassisUuid !== undefined) all.push(eb('chassis_uuid', '=', f.chassisUuid));
+  if (f.retired !== undefined) all.push(eb('retired', '=', intBool(f.retired)));
+  if (f.descriptionContains !== undefined) {
+    // LIKE, with its wildcards escaped, reads the same on both databases; case is ignored.
+    const pattern = `%${f.descriptionContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    all.push(sql<SqlBool>`lower(${eb.ref('description')}) like ${pattern} escape '\\'`);
+  }
   // ISO-8601 text of fixed width: comparing the text compares the times.
   if (f.provisionUpdatedBefore !== undefined) {
     all.push(eb('provision_updated_at', '<', isoTimestamp(f.provisionUpdatedBefore)));
