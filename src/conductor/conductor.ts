@@ -5,9 +5,9 @@ import type { ProvisionVerb } from '../common/fsm.ts';
 import type { JsonObject } from '../common/json.ts';
 import { silentLogger } from '../common/logging.ts';
 import type { Logger } from '../common/logging.ts';
-import type { Node } from '../common/records.ts';
+import type { Allocation, Node } from '../common/records.ts';
 import type { RequestablePowerState } from '../common/states.ts';
-import type { NewNode, Store } from '../db/store.ts';
+import type { NewAllocation, NewNode, Store } from '../db/store.ts';
 import { createDriverFactory } from '../drivers/builtin.ts';
 import type { DriverFactory } from '../drivers/factory.ts';
 import { ALL_INTERFACES } from '../drivers/interface-types.ts';
@@ -32,6 +32,7 @@ import {
 } from './operations/management.ts';
 import { createNode, deleteNode, updateNode } from './operations/nodes.ts';
 import { changeTraits } from './operations/traits.ts';
+import { createAllocation, deleteAllocation, processAllocation } from './operations/allocations.ts';
 import type { TraitChange } from './operations/traits.ts';
 import type { UpdateNodeOptions } from './operations/nodes.ts';
 import { changePowerState } from './operations/power.ts';
@@ -127,9 +128,23 @@ export class Conductor {
   async start(): Promise<string[]> {
     await this.#register();
     const failed = await recoverAfterRestart(this.#ctx);
+    await this.#resumeAllocations();
     this.#startPeriodics();
     this.#ctx.logger.info({ host: this.host, failed: failed.length }, 'conductor started');
     return failed;
+  }
+
+  /** Allocations this conductor was processing when it stopped are looked at again. */
+  async #resumeAllocations(): Promise<void> {
+    const pending = await this.store.allocations.list({ state: 'allocating' });
+    for (const allocation of pending) {
+      if (allocation.conductorAffinity !== null && allocation.conductorAffinity !== this.host) {
+        continue;
+      }
+      this.pool.reserve()(async () => {
+        await processAllocation(this.#ctx, allocation);
+      });
+    }
   }
 
   /** Records this conductor, its hardware types and interfaces, as online. */
@@ -330,6 +345,14 @@ export class Conductor {
   raidLogicalDiskProperties(hardwareType: string): ReturnType<typeof raidLogicalDiskProperties> {
     return raidLogicalDiskProperties(this.#ctx, hardwareType);
   }
+  // Allocations.
+  createAllocation(fields: NewAllocation): Promise<Allocation> {
+    return createAllocation(this.#ctx, this.pool, fields);
+  }
+  deleteAllocation(ident: string): Promise<void> {
+    return deleteAllocation(this.#ctx, ident);
+  }
+
   changeTraits(ident: string, change: TraitChange): Promise<void> {
     return changeTraits(this.#ctx, ident, change);
   }
