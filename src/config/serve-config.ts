@@ -130,8 +130,11 @@ const ms = (seconds: number | undefined): number | undefined =>
 
 /** Drops the settings that were not given, so the conductor's defaults stay in force. */
 function given<T extends object>(values: T): Partial<T> {
+  const isEmpty = (value: unknown): boolean =>
+    value === undefined ||
+    (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
   return Object.fromEntries(
-    Object.entries(values).filter(([, value]) => value !== undefined),
+    Object.entries(values).filter(([, value]) => !isEmpty(value)),
   ) as Partial<T>;
 }
 

@@ -41,6 +41,11 @@ export class BasicAuthenticator implements Authenticator {
     this.#decoy = first === undefined ? undefined : bcrypt.hashSync('', bcrypt.getRounds(first));
   }
 
+  /** How many verified credentials are remembered. */
+  get remembered(): number {
+    return this.#verified.size;
+  }
+
   async authenticate(authorization: string | undefined): Promise<AuthOutcome> {
     if (authorization === undefined) return refused(401, 'Authorization required');
     const [scheme, token, ...rest] = authorization.trim().split(/\s+/);
