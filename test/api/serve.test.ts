@@ -186,7 +186,7 @@ it('refuses unusable settings before starting, saying which and where', async ()
   writeFileSync(typo, '[api]\nport = 0\n[conductor]\nautomated_cleaning = false\n');
   const md5 = join(dir, 'md5.htpasswd');
   writeFileSync(md5, '# users\nadmin:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n');
-  const [file, tls, users] = await Promise.all([
+  const [file, tls, users, flag] = await Promise.all([
     refusal(['--config', typo]),
     refusal(['--port', '0', '--tls-cert-file', join(dir, 'none.pem')], {
       FERRITE_TLS_KEY_FILE: join(dir, 'none.key'),
@@ -194,6 +194,7 @@ it('refuses unusable settings before starting, saying which and where', async ()
     refusal(['--port', '0', '--auth-strategy', 'http_basic'], {
       FERRITE_HTTP_BASIC_AUTH_USER_FILE: md5,
     }),
+    refusal(['--tls-cert'], {}),
   ]);
   assert.equal(file.code, 2);
   assert.ok(
@@ -206,4 +207,6 @@ it('refuses unusable settings before starting, saying which and where', async ()
   assert.match(tls.err, /cannot read the TLS certificate file .*none\.pem: ENOENT/);
   assert.equal(users.code, 2);
   assert.match(users.err, /md5\.htpasswd line 2: the password of "admin" is not a bcrypt hash/);
+  assert.equal(flag.code, 2);
+  assert.match(flag.err, /Unknown option '--tls-cert'; see ferrite serve --help/);
 });

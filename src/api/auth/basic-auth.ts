@@ -67,7 +67,8 @@ export class BasicAuthenticator implements Authenticator {
   }
 
   async #verify(user: string, password: string): Promise<boolean> {
-    const key = createHash('sha256').update(user).update('\0').update(password).digest('base64');
+    // The user's length goes first so that no other user and password hash the same.
+    const key = createHash('sha256').update(`${user.length}:${user}:${password}`).digest('base64');
     if (this.#verified.delete(key)) {
       this.#verified.add(key); // most recently used last
       return true;

@@ -32,7 +32,13 @@ interface Prepared {
 }
 
 function prepare(argv: readonly string[]): Prepared | 'help' {
-  const { values } = parseArgs({ args: [...argv], options: FLAGS, strict: true });
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true }));
+  } catch (error) {
+    // An unknown flag or one without its value: a usage error, like a bad setting.
+    throw new ConfigError(`${(error as Error).message}; see ferrite serve --help`);
+  }
   if (values.help === true) return 'help';
   const config = loadServeConfig({ flags: values, env: process.env, cwd: process.cwd() });
   const { tls, auth } = config.api;
