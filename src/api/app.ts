@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
+import { requireAuth } from './auth/require-auth.ts';
 import type { ApiContext, ApiOptions } from './context.ts';
 import { errorResponse, toErrorResponse } from './error-body.ts';
 import {
@@ -13,6 +14,7 @@ import {
   VERSION_RESPONSE_HEADER,
 } from './microversions.ts';
 import type { Microversion } from './microversions.ts';
+import { registerOpenApi } from './openapi.ts';
 import { driverRoutes } from './routes/drivers.ts';
 import { nodeActionRoutes } from './routes/node-actions.ts';
 import { nodeRoutes } from './routes/nodes.ts';
@@ -60,6 +62,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     // Unknown fields and arguments are refused, never silently dropped.
     ajv: { customOptions: { removeAdditional: false, allErrors: false, allowUnionTypes: true } },
+    ...(options.https ? { https: options.https } : {}),
   });
   const ctx: ApiContext = { conductor: options.conductor, store: options.store };
 
@@ -78,6 +81,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     Object.defineProperty(request, 'apiVersion', { value: version, enumerable: true });
     reply.header(VERSION_RESPONSE_HEADER, formatVersion(version));
   });
+  // After the version headers, so that a refusal carries them too.
+  if (options.auth) app.addHook('onRequest', requireAuth(options.auth));
 
   app.setErrorHandler(async (error, _request, reply) => {
     const validation = (error as { validation?: readonly SchemaFailure[] }).validation;
@@ -95,6 +100,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     return reply.status(404).type('application/json').send(response.body);
   });
 
+  // Before the routes, so that the document describes every one of them.
+  await registerOpenApi(app);
   await app.register(async (scope) => rootRoutes(scope, ctx));
   await app.register(async (scope) => driverRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => nodeRoutes(scope, ctx), { prefix: '/v1' });

@@ -1,4 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+import type { ServerOptions as HttpsOptions } from 'node:https';
+import type { Authenticator } from './auth/authenticator.ts';
 import type { Conductor } from '../conductor/conductor.ts';
 import type { Store } from '../db/store.ts';
 
@@ -7,6 +9,10 @@ export interface ApiOptions {
   readonly store: Store;
   /** Largest request body accepted, in bytes (default 1 MiB). */
   readonly bodyLimit?: number;
+  /** Serve HTTPS with this certificate and key (and links then say https). */
+  readonly https?: HttpsOptions;
+  /** Who may call non-public endpoints; without it anyone may (Ironic's `noauth`). */
+  readonly auth?: Authenticator;
 }
 
 /** What every route module receives. */

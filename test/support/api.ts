@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../src/api/app.ts';
+import type { ApiOptions } from '../../src/api/context.ts';
 import { SimulatedClock } from '../../src/common/clock.ts';
 import { openStore } from '../../src/db/open.ts';
 import type { Store } from '../../src/db/store.ts';
@@ -21,11 +22,14 @@ export interface ApiHarness {
  */
 export const TEST_SECRET = 'pw-5ecret-never-shown';
 
-export async function startApi(): Promise<ApiHarness> {
+/** `options`: what else buildApi is given (auth, TLS, body limit). */
+export async function startApi(
+  options: Omit<ApiOptions, 'conductor' | 'store'> = {},
+): Promise<ApiHarness> {
   const clock = new SimulatedClock(Date.now());
   const store = await openStore('sqlite::memory:', { clock });
   const h = await startConductor(store, {}, { clock });
-  const api = await buildApi({ conductor: h.conductor, store });
+  const api = await buildApi({ ...options, conductor: h.conductor, store });
   const leaks: string[] = [];
   api.addHook('onSend', async (request, _reply, payload) => {
     const text =

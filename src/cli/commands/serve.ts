@@ -1,74 +1,95 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApi } from '../../api/app.ts';
+import { BasicAuthenticator } from '../../api/auth/basic-auth.ts';
+import { HtpasswdError, loadHtpasswd } from '../../api/auth/htpasswd.ts';
 import { createLogger } from '../../common/logging.ts';
-import type { LogLevel } from '../../common/logging.ts';
 import { Conductor } from '../../conductor/conductor.ts';
+import { ConfigError } from '../../config/config-error.ts';
+import { serveHelp } from '../../config/help.ts';
+import { loadServeConfig } from '../../config/serve-config.ts';
+import type { ServeConfig } from '../../config/serve-config.ts';
+import { allSettings } from '../../config/settings.ts';
+import { readTlsFiles } from '../../config/tls-files.ts';
 import { openStore } from '../../db/open.ts';
 import type { CommandIo } from '../output.ts';
 
-export const SERVE_HELP = `Usage: ferrite serve [--host ADDR] [--port N] [--database URL] [--log-level LEVEL]
+/** The flags: --config, --help, and one per setting that has one. */
+const FLAGS = {
+  config: { type: 'string' },
+  help: { type: 'boolean' },
+  ...Object.fromEntries(
+    allSettings().flatMap(({ setting }) =>
+      setting.flag === undefined ? [] : [[setting.flag, { type: 'string' } as const]],
+    ),
+  ),
+} as const;
 
-Runs the /v1 API and the conductor in one process.
+/** What has to be read before anything starts: settings, TLS files, users. */
+interface Prepared {
+  readonly config: ServeConfig;
+  readonly https: { readonly cert: Buffer; readonly key: Buffer } | undefined;
+  readonly users: ReadonlyMap<string, string> | undefined;
+}
 
-  --host       address to listen on (FERRITE_HOST, default 127.0.0.1)
-  --port       port to listen on, 0 for any free one (FERRITE_PORT, default 6385)
-  --database   sqlite:///path.db, sqlite::memory: or postgres://… (FERRITE_DATABASE_URL,
-               default sqlite://.ferrite/ferrite.db under the current directory)
-  --log-level  debug, info, warn, error or silent (FERRITE_LOG_LEVEL, default info)
-`;
-
-const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+function prepare(argv: readonly string[]): Prepared | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true }));
+  } catch (error) {
+    // An unknown flag or one without its value: a usage error, like a bad setting.
+    throw new ConfigError(`${(error as Error).message}; see ferrite serve --help`);
+  }
+  if (values.help === true) return 'help';
+  const config = loadServeConfig({ flags: values, env: process.env, cwd: process.cwd() });
+  const { tls, auth } = config.api;
+  return {
+    config,
+    https: tls === undefined ? undefined : readTlsFiles(tls),
+    users: auth.strategy === 'http_basic' ? loadHtpasswd(auth.userFile) : undefined,
+  };
+}
 
 /**
- * `ferrite serve`: opens the store, starts the conductor, listens, and
- * stops all of it cleanly on SIGINT or SIGTERM (or when `signal` aborts).
+ * `ferrite serve`: reads its settings (flags, environment, config file,
+ * defaults), opens the store, starts the conductor, listens, and stops all
+ * of it cleanly on SIGINT or SIGTERM (or when `signal` aborts). Settings
+ * that cannot be used stop it before anything starts, with exit code 2.
  */
 export async function serveCommand(
   argv: readonly string[],
   io: CommandIo,
   signal?: AbortSignal,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      database: { type: 'string' },
-      'log-level': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    io.out.write(SERVE_HELP);
+  let prepared: Prepared | 'help';
+  try {
+    prepared = prepare(argv);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof HtpasswdError) {
+      io.err.write(`ferrite serve: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (prepared === 'help') {
+    io.out.write(serveHelp());
     return 0;
   }
-  const env = process.env;
-  const host = values.host ?? env['FERRITE_HOST'] ?? '127.0.0.1';
-  const port = Number(values.port ?? env['FERRITE_PORT'] ?? '6385');
-  const database =
-    values.database ??
-    env['FERRITE_DATABASE_URL'] ??
-    `sqlite://${join(process.cwd(), '.ferrite', 'ferrite.db')}`;
-  const level = (values['log-level'] ?? env['FERRITE_LOG_LEVEL'] ?? 'info') as LogLevel;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.err.write(
-      `ferrite serve: --port must be a port number, not "${String(values.port ?? env['FERRITE_PORT'])}"\n`,
-    );
-    return 2;
-  }
-  if (!LEVELS.includes(level)) {
-    io.err.write(`ferrite serve: --log-level must be one of ${LEVELS.join(', ')}\n`);
-    return 2;
-  }
-  const logger = createLogger(level);
-  const store = await openStore(database);
-  const conductor = new Conductor({ store, logger });
+  const { config, https, users } = prepared;
+  const logger = createLogger(config.logLevel);
+  const store = await openStore(config.databaseUrl);
+  const conductor = new Conductor({ store, logger, settings: config.conductor });
   await conductor.start();
-  const api = await buildApi({ conductor, store });
-  const address = await api.listen({ host, port });
-  io.out.write(`Ferrite is listening on ${address} (database ${store.dialect})\n`);
+  const api = await buildApi({
+    conductor,
+    store,
+    bodyLimit: config.api.bodyLimit,
+    ...(https ? { https } : {}),
+    ...(users ? { auth: new BasicAuthenticator(users, logger) } : {}),
+  });
+  const address = await api.listen({ host: config.api.host, port: config.api.port });
+  io.out.write(
+    `Ferrite is listening on ${address} (database ${store.dialect}, auth ${config.api.auth.strategy})\n`,
+  );
 
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();

@@ -1,0 +1,173 @@
+import { join, resolve } from 'node:path';
+import type { LogLevel } from '../common/logging.ts';
+import type { ConductorSettings } from '../conductor/config.ts';
+import { ConfigError, quote } from './config-error.ts';
+import { readConfigFile } from './config-file.ts';
+import type { SettingValue } from './kinds.ts';
+import { allSettings } from './settings.ts';
+import type { GivenSettings } from './settings.ts';
+
+/** How the API decides who may call it. */
+export type AuthConfig =
+  { readonly strategy: 'noauth' } | { readonly strategy: 'http_basic'; readonly userFile: string };
+
+/** Everything `ferrite serve` needs, resolved from flags, environment, file and defaults. */
+export interface ServeConfig {
+  /** The config file read, if any. */
+  readonly file: string | undefined;
+  readonly api: {
+    readonly host: string;
+    readonly port: number;
+    /** Certificate and key files: present means HTTPS. */
+    readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+    readonly auth: AuthConfig;
+    readonly bodyLimit: number;
+  };
+  readonly databaseUrl: string;
+  readonly logLevel: LogLevel;
+  /** Only what was given; the conductor fills in its own defaults. */
+  readonly conductor: ConductorSettings;
+}
+
+/** Where settings come from besides the file. */
+export interface ConfigSources {
+  /** Flag values by flag name without the dashes, as `parseArgs` gives them. */
+  readonly flags: Readonly<Record<string, string | boolean | undefined>>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Relative paths given by flags or the environment are relative to it. */
+  readonly cwd: string;
+}
+
+export const CONFIG_ENV = 'FERRITE_CONFIG';
+
+/**
+ * Resolves `ferrite serve`'s settings. Command-line flags win over
+ * environment variables, which win over the config file (`--config` or
+ * FERRITE_CONFIG), which wins over the defaults. An empty environment
+ * variable counts as unset.
+ */
+export function loadServeConfig(sources: ConfigSources): ServeConfig {
+  const given: GivenSettings = { api: {}, database: {}, log: {}, conductor: {} };
+  const put = (section: keyof GivenSettings, key: string, value: SettingValue): void => {
+    (given[section] as Record<string, SettingValue>)[key] = value;
+  };
+
+  const fileFlag = sources.flags['config'];
+  const fileName = typeof fileFlag === 'string' ? fileFlag : nonEmpty(sources.env[CONFIG_ENV]);
+  const file = fileName === undefined ? undefined : resolve(sources.cwd, fileName);
+  if (file !== undefined) {
+    for (const { section, key, value } of readConfigFile(file)) put(section, key, value);
+  }
+
+  for (const { section, key, setting } of allSettings()) {
+    const fromEnv = nonEmpty(sources.env[setting.env]);
+    const fromFlag = setting.flag === undefined ? undefined : sources.flags[setting.flag];
+    const [text, where] =
+      typeof fromFlag === 'string'
+        ? [fromFlag, `--${setting.flag ?? ''}`]
+        : fromEnv !== undefined
+          ? [fromEnv, setting.env]
+          : [undefined, ''];
+    if (text === undefined) continue;
+    const value = setting.kind.fromText(text);
+    if (value === undefined) {
+      throw new ConfigError(
+        `${where} must be ${setting.kind.expected}, not ${quote(text, setting.secret)}`,
+      );
+    }
+    put(section, key, setting.path === true ? resolve(sources.cwd, String(value)) : value);
+  }
+  return toServeConfig(given, file, sources.cwd);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function toServeConfig(given: GivenSettings, file: string | undefined, cwd: string): ServeConfig {
+  const { api, database, log, conductor } = given;
+  const inFile = file === undefined ? '' : ` (config file ${file})`;
+
+  if ((api.tls_cert_file === undefined) !== (api.tls_key_file === undefined)) {
+    const [set, missing] =
+      api.tls_cert_file === undefined
+        ? ['tls_key_file', 'tls_cert_file']
+        : ['tls_cert_file', 'tls_key_file'];
+    throw new ConfigError(
+      `[api] ${set} is set but ${missing} is not: HTTPS needs both the certificate and its key${inFile}`,
+    );
+  }
+  const strategy = api.auth_strategy ?? 'noauth';
+  if (strategy === 'http_basic' && api.http_basic_auth_user_file === undefined) {
+    throw new ConfigError(
+      `[api] auth_strategy is http_basic but http_basic_auth_user_file is not set${inFile}`,
+    );
+  }
+
+  return {
+    file,
+    api: {
+      host: api.host ?? '127.0.0.1',
+      port: api.port ?? 6385,
+      tls:
+        api.tls_cert_file !== undefined && api.tls_key_file !== undefined
+          ? { certFile: api.tls_cert_file, keyFile: api.tls_key_file }
+          : undefined,
+      auth:
+        strategy === 'http_basic' && api.http_basic_auth_user_file !== undefined
+          ? { strategy, userFile: api.http_basic_auth_user_file }
+          : { strategy: 'noauth' },
+      bodyLimit: api.body_limit ?? 1024 * 1024,
+    },
+    databaseUrl: database.url ?? `sqlite://${join(cwd, '.ferrite', 'ferrite.db')}`,
+    logLevel: log.level ?? 'info',
+    conductor: conductorSettings(conductor),
+  };
+}
+
+const ms = (seconds: number | undefined): number | undefined =>
+  seconds === undefined ? undefined : Math.round(seconds * 1000);
+
+/** Drops the settings that were not given, so the conductor's defaults stay in force. */
+function given<T extends object>(values: T): Partial<T> {
+  const isEmpty = (value: unknown): boolean =>
+    value === undefined ||
+    (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => !isEmpty(value)),
+  ) as Partial<T>;
+}
+
+function conductorSettings(c: GivenSettings['conductor']): ConductorSettings {
+  return given({
+    host: c.host,
+    conductorGroup: c.conductor_group,
+    automatedClean: c.automated_clean,
+    workers: c.workers_pool_size,
+    maxConcurrentDeploy: c.max_concurrent_deploy,
+    maxConcurrentClean: c.max_concurrent_clean,
+    allowDeletingAvailableNodes: c.allow_deleting_available_nodes,
+    heartbeatIntervalMs: ms(c.heartbeat_interval),
+    heartbeatTimeoutMs: ms(c.heartbeat_timeout),
+    gracefulShutdownMs: ms(c.graceful_shutdown_timeout),
+    lockRetry: given({
+      attempts: c.node_locked_retry_attempts,
+      intervalMs: ms(c.node_locked_retry_interval),
+    }),
+    powerSync: given({
+      intervalMs: ms(c.sync_power_state_interval),
+      workers: c.sync_power_state_workers,
+      maxRetries: c.power_state_sync_max_retries,
+      force: c.force_power_state_during_sync,
+      recoveryIntervalMs: ms(c.power_failure_recovery_interval),
+    }),
+    timeouts: given({
+      checkIntervalMs: ms(c.check_provision_state_interval),
+      deployCallbackMs: ms(c.deploy_callback_timeout),
+      cleanCallbackMs: ms(c.clean_callback_timeout),
+      inspectWaitMs: ms(c.inspect_wait_timeout),
+      rescueCallbackMs: ms(c.rescue_callback_timeout),
+      serviceWaitMs: ms(c.service_callback_timeout),
+    }),
+  });
+}

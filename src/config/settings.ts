@@ -1,0 +1,289 @@
+import { DEFAULT_CONDUCTOR_CONFIG } from '../conductor/config.ts';
+import { boolean, integer, nonEmptyText, oneOf, seconds, text } from './kinds.ts';
+import type { Kind, SettingValue } from './kinds.ts';
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export const AUTH_STRATEGIES = ['noauth', 'http_basic'] as const;
+
+/** One setting of `ferrite serve`: its rule, where else it may come from, and its help. */
+export interface Setting<T extends SettingValue> {
+  readonly kind: Kind<T>;
+  /** The environment variable that sets it. */
+  readonly env: string;
+  /** The command-line flag that sets it, without the dashes. */
+  readonly flag?: string;
+  /** What the flag's value is called in --help. */
+  readonly metavar?: string;
+  readonly help: string;
+  /** The default as --help shows it. */
+  readonly shown?: string;
+  /** A file path: relative paths in the config file are relative to that file. */
+  readonly path?: boolean;
+  /** May hold a password: never echoed in error messages. */
+  readonly secret?: boolean;
+}
+
+function setting<T extends SettingValue>(
+  kind: Kind<T>,
+  rest: Omit<Setting<T>, 'kind'>,
+): Setting<T> {
+  return { kind, ...rest };
+}
+
+const port: Kind<number> = { ...integer(0, 65535), expected: 'a port number (0 to 65535)' };
+const s = (ms: number): string => String(ms / 1000);
+const d = DEFAULT_CONDUCTOR_CONFIG;
+
+/** Conductor options take Ironic's `[conductor]` names, durations in seconds. */
+function conductor<T extends SettingValue>(
+  key: string,
+  kind: Kind<T>,
+  help: string,
+  shown: string,
+): Setting<T> {
+  const name = key.replace(/^conductor_/, '').toUpperCase();
+  return setting(kind, { env: `FERRITE_CONDUCTOR_${name}`, help, shown });
+}
+
+/**
+ * Every setting `ferrite serve` reads, by config file section and key.
+ * The environment variables and flags are derived from this table, and so
+ * is the --help text.
+ */
+export const SETTINGS = {
+  api: {
+    host: setting(nonEmptyText, {
+      env: 'FERRITE_HOST',
+      flag: 'host',
+      metavar: 'ADDR',
+      help: 'address to listen on',
+      shown: '127.0.0.1',
+    }),
+    port: setting(port, {
+      env: 'FERRITE_PORT',
+      flag: 'port',
+      metavar: 'N',
+      help: 'port to listen on, 0 for any free one',
+      shown: '6385',
+    }),
+    tls_cert_file: setting(nonEmptyText, {
+      env: 'FERRITE_TLS_CERT_FILE',
+      flag: 'tls-cert-file',
+      metavar: 'FILE',
+      help: 'PEM certificate (chain): serve HTTPS; needs tls_key_file',
+      path: true,
+    }),
+    tls_key_file: setting(nonEmptyText, {
+      env: 'FERRITE_TLS_KEY_FILE',
+      flag: 'tls-key-file',
+      metavar: 'FILE',
+      help: 'PEM private key of the certificate',
+      path: true,
+    }),
+    auth_strategy: setting(oneOf(AUTH_STRATEGIES), {
+      env: 'FERRITE_AUTH_STRATEGY',
+      flag: 'auth-strategy',
+      metavar: 'STRATEGY',
+      help: 'noauth, or http_basic (needs http_basic_auth_user_file)',
+      shown: 'noauth',
+    }),
+    http_basic_auth_user_file: setting(nonEmptyText, {
+      env: 'FERRITE_HTTP_BASIC_AUTH_USER_FILE',
+      flag: 'http-basic-auth-user-file',
+      metavar: 'FILE',
+      help: 'htpasswd file of users and bcrypt password hashes',
+      path: true,
+    }),
+    body_limit: setting(integer(1), {
+      env: 'FERRITE_BODY_LIMIT',
+      flag: 'body-limit',
+      metavar: 'BYTES',
+      help: 'largest request body accepted, in bytes',
+      shown: String(1024 * 1024),
+    }),
+  },
+  database: {
+    url: setting(nonEmptyText, {
+      env: 'FERRITE_DATABASE_URL',
+      flag: 'database',
+      metavar: 'URL',
+      help: 'sqlite:///path.db, sqlite::memory: or postgres://…',
+      shown: 'sqlite://.ferrite/ferrite.db under the current directory',
+      secret: true,
+    }),
+  },
+  log: {
+    level: setting(oneOf(LOG_LEVELS), {
+      env: 'FERRITE_LOG_LEVEL',
+      flag: 'log-level',
+      metavar: 'LEVEL',
+      help: LOG_LEVELS.join(', '),
+      shown: 'info',
+    }),
+  },
+  conductor: {
+    host: conductor(
+      'host',
+      nonEmptyText,
+      'name this conductor registers and locks nodes under',
+      'the host name',
+    ),
+    conductor_group: conductor(
+      'conductor_group',
+      text,
+      'the group of nodes this conductor manages',
+      '""',
+    ),
+    automated_clean: conductor(
+      'automated_clean',
+      boolean,
+      'clean nodes before they become available',
+      String(d.automatedClean),
+    ),
+    workers_pool_size: conductor(
+      'workers_pool_size',
+      integer(1),
+      'operations running in the background at once',
+      String(d.workers),
+    ),
+    max_concurrent_deploy: conductor(
+      'max_concurrent_deploy',
+      integer(1),
+      'nodes deploying at once',
+      String(d.maxConcurrentDeploy),
+    ),
+    max_concurrent_clean: conductor(
+      'max_concurrent_clean',
+      integer(1),
+      'nodes cleaning at once',
+      String(d.maxConcurrentClean),
+    ),
+    allow_deleting_available_nodes: conductor(
+      'allow_deleting_available_nodes',
+      boolean,
+      'whether available nodes may be deleted',
+      String(d.allowDeletingAvailableNodes),
+    ),
+    node_locked_retry_attempts: conductor(
+      'node_locked_retry_attempts',
+      integer(1),
+      'tries to lock a locked node',
+      String(d.lockRetry.attempts),
+    ),
+    node_locked_retry_interval: conductor(
+      'node_locked_retry_interval',
+      seconds(0),
+      'seconds between those tries',
+      s(d.lockRetry.intervalMs),
+    ),
+    sync_power_state_interval: conductor(
+      'sync_power_state_interval',
+      seconds(0),
+      'seconds between power state syncs, 0 disables',
+      s(d.powerSync.intervalMs),
+    ),
+    sync_power_state_workers: conductor(
+      'sync_power_state_workers',
+      integer(1),
+      'nodes read at once during a power sync',
+      String(d.powerSync.workers),
+    ),
+    power_state_sync_max_retries: conductor(
+      'power_state_sync_max_retries',
+      integer(0),
+      're-reads before a power mismatch is acted on',
+      String(d.powerSync.maxRetries),
+    ),
+    force_power_state_during_sync: conductor(
+      'force_power_state_during_sync',
+      boolean,
+      'force the recorded power state onto the hardware',
+      String(d.powerSync.force),
+    ),
+    power_failure_recovery_interval: conductor(
+      'power_failure_recovery_interval',
+      seconds(0),
+      'seconds between retries of nodes with a power failure, 0 disables',
+      s(d.powerSync.recoveryIntervalMs),
+    ),
+    check_provision_state_interval: conductor(
+      'check_provision_state_interval',
+      seconds(0),
+      'seconds between timeout checks, 0 disables',
+      s(d.timeouts.checkIntervalMs),
+    ),
+    deploy_callback_timeout: conductor(
+      'deploy_callback_timeout',
+      seconds(1),
+      'seconds a deploy ramdisk may stay silent',
+      s(d.timeouts.deployCallbackMs),
+    ),
+    clean_callback_timeout: conductor(
+      'clean_callback_timeout',
+      seconds(1),
+      'seconds a cleaning ramdisk may stay silent',
+      s(d.timeouts.cleanCallbackMs),
+    ),
+    inspect_wait_timeout: conductor(
+      'inspect_wait_timeout',
+      seconds(1),
+      'seconds an inspection may take',
+      s(d.timeouts.inspectWaitMs),
+    ),
+    rescue_callback_timeout: conductor(
+      'rescue_callback_timeout',
+      seconds(1),
+      'seconds a rescue ramdisk may stay silent',
+      s(d.timeouts.rescueCallbackMs),
+    ),
+    service_callback_timeout: conductor(
+      'service_callback_timeout',
+      seconds(1),
+      'seconds a servicing ramdisk may stay silent',
+      s(d.timeouts.serviceWaitMs),
+    ),
+    heartbeat_interval: conductor(
+      'heartbeat_interval',
+      seconds(0),
+      'seconds between conductor heartbeats, 0 disables',
+      s(d.heartbeatIntervalMs),
+    ),
+    heartbeat_timeout: conductor(
+      'heartbeat_timeout',
+      seconds(1),
+      'seconds of silence after which a conductor is dead',
+      s(d.heartbeatTimeoutMs),
+    ),
+    graceful_shutdown_timeout: conductor(
+      'graceful_shutdown_timeout',
+      seconds(0),
+      'seconds stopping waits for running operations',
+      s(d.gracefulShutdownMs),
+    ),
+  },
+} as const;
+
+export type Sections = typeof SETTINGS;
+export type SectionName = keyof Sections;
+
+type ValueOf<S> = S extends Setting<infer T> ? T : never;
+
+/** The settings that were given, section by section (absent ones take their defaults). */
+export type GivenSettings = {
+  -readonly [S in SectionName]: { -readonly [K in keyof Sections[S]]?: ValueOf<Sections[S][K]> };
+};
+
+/** Every setting with its section and key, in table order. */
+export function allSettings(): {
+  readonly section: SectionName;
+  readonly key: string;
+  readonly setting: Setting<SettingValue>;
+}[] {
+  return (Object.keys(SETTINGS) as SectionName[]).flatMap((section) =>
+    Object.entries(SETTINGS[section]).map(([key, setting]) => ({
+      section,
+      key,
+      setting: setting,
+    })),
+  );
+}
