@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
+import { FerriteError } from '../common/errors.ts';
 import { requireAuth } from './auth/require-auth.ts';
 import type { ApiContext, ApiOptions } from './context.ts';
 import { errorResponse, toErrorResponse } from './error-body.ts';
@@ -83,6 +84,17 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
   // After the version headers, so that a refusal carries them too.
   if (options.auth) app.addHook('onRequest', requireAuth(options.auth));
+
+  // Clients send a Content-Type on requests without a body (the baremetal CLI
+  // sends application/octet-stream with its DELETEs): an empty body of any type
+  // is no body; a non-empty one that is not JSON is refused.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
+    if (body.length === 0) {
+      done(null, undefined);
+      return;
+    }
+    done(new FerriteError('UnsupportedMediaType'), undefined);
+  });
 
   app.setErrorHandler(async (error, _request, reply) => {
     const validation = (error as { validation?: readonly SchemaFailure[] }).validation;

@@ -34,6 +34,11 @@ export const ERROR_CATALOGUE = {
   },
 
   /** Something (a field, a parameter) the request's microversion does not have yet. */
+  UnsupportedMediaType: {
+    status: 415,
+    parent: 'Invalid',
+    message: 'Request bodies are JSON: send them with Content-Type application/json.',
+  },
   NotAcceptableAtVersion: { status: 406, parent: 'NotAcceptable', message: '{err}' },
   /** An endpoint newer than the request's microversion: for that client it does not exist. */
   NotFoundAtVersion: { status: 404, parent: 'NotFound', message: '{err}' },

@@ -5,10 +5,9 @@ import { ALL_INTERFACES, interfaceField } from '../../drivers/interface-types.ts
 import { atLeast } from '../microversions.ts';
 import { resourceLinks } from '../routes/root.ts';
 import { maskSecrets } from './secrets.ts';
+import { apiTime } from './time.ts';
 
 type Field = (node: Node, request: FastifyRequest) => JsonValue;
-
-const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
 /** A provision state as a client of that version knows it: `available` is new in 1.2, `inspect wait` in 1.39. */
 function stateFor(state: string | null, request: FastifyRequest): string | null {
@@ -33,14 +32,14 @@ export const NODE_FIELDS: readonly (readonly [name: string, minor: number, read:
   ['target_power_state', 1, (n) => n.targetPowerState],
   ['provision_state', 1, (n, r) => stateFor(n.provisionState, r)],
   ['target_provision_state', 1, (n, r) => stateFor(n.targetProvisionState, r)],
-  ['provision_updated_at', 1, (n) => iso(n.provisionUpdatedAt)],
+  ['provision_updated_at', 1, (n) => apiTime(n.provisionUpdatedAt)],
   ['maintenance', 1, (n) => n.maintenance],
   ['maintenance_reason', 1, (n) => n.maintenanceReason],
   ['last_error', 1, (n) => n.lastError],
   ['reservation', 1, (n) => n.reservation],
   ['console_enabled', 1, (n) => n.consoleEnabled],
-  ['inspection_started_at', 6, (n) => iso(n.inspectionStartedAt)],
-  ['inspection_finished_at', 6, (n) => iso(n.inspectionFinishedAt)],
+  ['inspection_started_at', 6, (n) => apiTime(n.inspectionStartedAt)],
+  ['inspection_finished_at', 6, (n) => apiTime(n.inspectionFinishedAt)],
   ['clean_step', 7, (n) => n.cleanStep ?? {}],
   ['raid_config', 12, (n) => n.raidConfig],
   ['target_raid_config', 12, (n) => n.targetRaidConfig],
@@ -72,8 +71,8 @@ export const NODE_FIELDS: readonly (readonly [name: string, minor: number, read:
   ['boot_mode', 75, (n) => n.bootMode],
   ['secure_boot', 75, (n) => n.secureBoot],
   ['shard', 82, (n) => n.shard],
-  ['created_at', 1, (n) => n.createdAt.toISOString()],
-  ['updated_at', 1, (n) => iso(n.updatedAt)],
+  ['created_at', 1, (n) => apiTime(n.createdAt)],
+  ['updated_at', 1, (n) => apiTime(n.updatedAt)],
   ['links', 1, (n, r) => resourceLinks(r, `nodes/${n.uuid}`)],
 ];
 
