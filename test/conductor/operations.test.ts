@@ -152,9 +152,11 @@ forEachDatabase((db) => {
   });
 
   it('changes power in the background with target_power_state in flight, and records failures', async () => {
-    const node = await managed();
+    const node = await managed({ driver: 'scripted-hardware' });
     let finish!: () => void;
     const inFlight = new Promise<void>((resolve) => (finish = resolve));
+    // The BMC answers only when the test says so: the change is seen in flight.
+    h.power.bmc(node.uuid).hold = inFlight;
     await c().changePowerState(node.uuid, 'power on');
     const during = await h.node(node.uuid);
     assert.equal(during.targetPowerState, 'power on');

@@ -52,6 +52,8 @@ export interface ScriptedBmc {
   reads: number;
   /** The states set on it, in order. */
   sets: RequestablePowerState[];
+  /** While set, a power change waits for it: the test decides when the BMC answers. */
+  hold?: Promise<void>;
 }
 
 /** Power whose BMCs fail, flap and lie on command. */
@@ -81,6 +83,7 @@ export class ScriptedPower extends PowerBase {
   async setPowerState(task: Task, state: RequestablePowerState): Promise<void> {
     const bmc = this.bmc(task.node.uuid);
     if (bmc.failing) throw new FerriteError('IPMIFailure', { cmd: `chassis power ${state}` });
+    if (bmc.hold) await bmc.hold;
     bmc.sets.push(state);
     bmc.state =
       state === PowerState.POWER_OFF || state === PowerState.SOFT_POWER_OFF

@@ -1,4 +1,4 @@
-import { ProvisionState } from '../../../common/states.ts';
+import { PowerState, ProvisionState } from '../../../common/states.ts';
 import { DeployBase } from '../../interfaces/deploy.ts';
 import type { DeployResult } from '../../interfaces/deploy.ts';
 import { deployStep } from '../../steps.ts';
@@ -12,14 +12,20 @@ export class FakeDeploy extends DeployBase {
     super();
   }
 
+  /** "Writes the image", then boots the instance: a deployed machine runs, as after a real deploy. */
   @deployStep({ priority: 100 })
   async deploy(task: Task): Promise<DeployResult> {
     await fakeWait(task, this.delay);
+    await task.driver.power.setPowerState(task, PowerState.POWER_ON);
+    task.node.powerState = PowerState.POWER_ON;
     return undefined;
   }
 
+  /** Tearing an instance down stops the machine first, as Ironic's deploy interfaces do. */
   async tearDown(task: Task): Promise<typeof ProvisionState.DELETED> {
     await fakeWait(task, this.delay);
+    await task.driver.power.setPowerState(task, PowerState.POWER_OFF);
+    task.node.powerState = PowerState.POWER_OFF;
     return ProvisionState.DELETED;
   }
 
