@@ -4,6 +4,7 @@ import type { ProvisionEvent, TransitionOptions } from '../common/fsm.ts';
 import { transition } from '../common/fsm.ts';
 import type { Logger } from '../common/logging.ts';
 import type { Node, Port, Portgroup, VolumeConnector, VolumeTarget } from '../common/records.ts';
+import { recordFailure } from './node-history.ts';
 import type { NodeChanges, NodeTimestamps, Store } from '../db/store.ts';
 import type { Driver } from '../drivers/driver.ts';
 import type { DriverFactory } from '../drivers/factory.ts';
@@ -210,10 +211,17 @@ export class NodeTask implements Task {
     this.#stamp(stamps);
   }
 
-  /** Traits live in their own table: written on their own, and left out of the node's changes. */
+  /**
+   * What lives beside the node row: traits (their own table, left out of the
+   * node's changes) and, for a new last_error, an event in the node's history.
+   */
   async #writeTraits(changes: NodeChanges): Promise<NodeChanges> {
     const { traits, ...rest } = changes;
-    if (traits !== undefined) await this.#manager.store.nodes.setTraits(this.node.uuid, traits);
+    const store = this.#manager.store;
+    if (traits !== undefined) await store.nodes.setTraits(this.node.uuid, traits);
+    if (typeof rest.lastError === 'string') {
+      await recordFailure(store, this.node, this.#manager.host, this.purpose, rest.lastError);
+    }
     return rest;
   }
 

@@ -213,3 +213,12 @@ export async function deleteAllocation(ctx: ConductorContext, ident: string): Pr
     if (node.instanceUuid === allocation.uuid) node.instanceUuid = null;
   });
 }
+
+/** Deletes an allocation record that may already be gone (a racing delete is no failure). */
+export async function removeAllocationRecord(ctx: ConductorContext, uuid: string): Promise<void> {
+  try {
+    await ctx.store.allocations.delete(uuid);
+  } catch (error) {
+    if (!isFerriteError(error, 'AllocationNotFound')) throw error;
+  }
+}

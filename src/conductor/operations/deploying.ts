@@ -2,6 +2,8 @@ import { FerriteError } from '../../common/errors.ts';
 import type { JsonObject } from '../../common/json.ts';
 import { ProvisionState } from '../../common/states.ts';
 import { gatherSteps, sortSteps, stepId } from '../../drivers/driver-steps.ts';
+import { instanceTraits, templateSteps, withUserSteps } from './deploy-templates.ts';
+import { removeAllocationRecord } from './allocations.ts';
 import type { DeployStepDescriptor, StepRequest } from '../../drivers/steps.ts';
 import { validateStepArgs } from '../../drivers/steps.ts';
 import type { ConductorContext } from '../context.ts';
@@ -122,6 +124,8 @@ export function planDeploySteps(
 
 /** The checks a deploy request must pass before the node moves. */
 export async function validateForDeploy(task: NodeTask): Promise<void> {
+  // The instance may only ask for traits the node has (they pick the deploy templates).
+  instanceTraits(task.node);
   await task.driver.power.validate(task);
   await task.driver.deploy.validate(task);
   await task.driver.boot?.validate(task);
@@ -146,7 +150,8 @@ export async function doDeploy(
   }
   await task.driver.deploy.prepare(task);
   const driverSteps = await gatherSteps(task.driver, task, 'deploy');
-  setSteps(task, DEPLOY_FLOW, planDeploySteps(driverSteps, options.userSteps ?? []));
+  const requested = withUserSteps(await templateSteps(ctx, task.node), options.userSteps ?? []);
+  setSteps(task, DEPLOY_FLOW, planDeploySteps(driverSteps, requested));
   await runSteps(ctx, task, DEPLOY_FLOW, 0);
 }
 
@@ -180,6 +185,11 @@ export async function doTearDown(
   await task.driver.network?.unconfigureTenantNetworks(task);
   node.instanceInfo = {};
   node.instanceUuid = null;
+  // The workload is gone, and with it the allocation that chose this node.
+  if (node.allocationUuid !== null) {
+    await removeAllocationRecord(ctx, node.allocationUuid);
+    node.allocationUuid = null;
+  }
   node.deployStep = null;
   clearSteps(task, DEPLOY_FLOW);
   task.processEvent('clean');
