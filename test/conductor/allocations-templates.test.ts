@@ -126,10 +126,11 @@ forEachDatabase((db) => {
     await h.act(h.conductor.changePowerState(node.uuid, 'power on'));
     const events = await h.store.nodeHistory.list(node.uuid);
     assert.equal(events.length, 1);
-    const [event] = events;
-    assert.equal(event?.severity, 'ERROR');
-    assert.equal(event?.eventType, 'power');
-    assert.equal(event?.conductor, 'conductor-1');
-    assert.equal(event?.event, (await h.node(node.uuid)).lastError);
+    const event = events[0];
+    assert.ok(event);
+    assert.equal(event.severity, 'ERROR');
+    assert.equal(event.eventType, 'power');
+    assert.equal(event.conductor, 'conductor-1');
+    assert.equal(event.event, (await h.node(node.uuid)).lastError);
   });
 });
