@@ -2,6 +2,7 @@ import type { Clock } from '../common/clock.ts';
 import { FerriteError, isFerriteError } from '../common/errors.ts';
 import type { ProvisionEvent, TransitionOptions } from '../common/fsm.ts';
 import { transition } from '../common/fsm.ts';
+import type { JsonObject } from '../common/json.ts';
 import type { Logger } from '../common/logging.ts';
 import type { Node, Port, Portgroup, VolumeConnector, VolumeTarget } from '../common/records.ts';
 import { recordFailure } from './node-history.ts';
@@ -189,6 +190,11 @@ export class NodeTask implements Task {
     this.node.provisionState = next.provisionState;
     this.node.targetProvisionState = next.targetProvisionState;
     this.#manager.onTransition?.({ node: this.node.uuid, from, event, to: next.provisionState });
+  }
+
+  async saveInventory(inventory: JsonObject, pluginData: JsonObject = {}): Promise<void> {
+    this.#requireExclusive('save the inventory');
+    await this.#manager.store.inventory.put(this.node.uuid, { inventory, pluginData });
   }
 
   /** Writes what changed on the node, its ports and portgroups since the last save. */

@@ -1,3 +1,4 @@
+import type { JsonObject } from '../common/json.ts';
 import type { Clock } from '../common/clock.ts';
 import type { Node, Port, Portgroup, VolumeConnector, VolumeTarget } from '../common/records.ts';
 import type { Driver } from './driver.ts';
@@ -26,4 +27,6 @@ export interface Task {
   upgradeLock(): Promise<void>;
   /** Persists the node, its ports and portgroups as they now stand. */
   save(): Promise<void>;
+  /** Keeps what inspection found (the inventory, and data about how it was gathered) for the API. */
+  saveInventory(inventory: JsonObject, pluginData?: JsonObject): Promise<void>;
 }

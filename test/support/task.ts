@@ -1,3 +1,4 @@
+import type { JsonObject } from '../../src/common/json.ts';
 import { SimulatedClock } from '../../src/common/clock.ts';
 import type { Clock } from '../../src/common/clock.ts';
 import type {
@@ -63,5 +64,12 @@ export class TestTask implements Task {
 
   async save(): Promise<void> {
     this.saves.push(structuredClone(this.node));
+  }
+
+  /** The last inventory saved, for tests to read. */
+  inventory: { inventory: JsonObject; pluginData: JsonObject } | undefined;
+
+  async saveInventory(inventory: JsonObject, pluginData: JsonObject = {}): Promise<void> {
+    this.inventory = { inventory, pluginData };
   }
 }

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../common/json.ts';
 import { FerriteError } from '../../common/errors.ts';
 import type { JsonObject } from '../../common/json.ts';
 import { ProvisionState } from '../../common/states.ts';
@@ -72,6 +73,11 @@ export async function continueInspection(
         driver: task.node.driver,
         extension: 'processing of reported inspection data',
       });
+    }
+    // What the node reported is kept as it came, whatever the interface makes of it.
+    if (isJsonObject(data['inventory'])) {
+      const pluginData = data['plugin_data'];
+      await task.saveInventory(data['inventory'], isJsonObject(pluginData) ? pluginData : {});
     }
     const process = inspect.continueInspection.bind(inspect);
     task.spawn(async (t) => {

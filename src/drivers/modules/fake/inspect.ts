@@ -46,6 +46,7 @@ export class FakeInspect extends InspectBase {
       boot_mode: 'uefi',
     });
     task.node.properties = properties;
+    await task.saveInventory(fakeInventory(task, hardware), { inspected_by: 'fake' });
     return ProvisionState.MANAGEABLE;
   }
 
@@ -65,4 +66,32 @@ export class FakeInspect extends InspectBase {
     }
     return { ...FAKE_HARDWARE, ...custom };
   }
+}
+
+/** The inventory a fake machine reports, in the ramdisk agent's shape (what `GET …/inventory` shows). */
+function fakeInventory(task: Task, hardware: JsonObject): JsonObject {
+  const num = (key: string): number => {
+    const value = hardware[key];
+    return typeof value === 'number' ? value : Number(value);
+  };
+  return {
+    cpu: { count: num('cpus'), architecture: String(hardware['cpu_arch']), model_name: 'Fake CPU' },
+    memory: { physical_mb: num('memory_mb'), total: num('memory_mb') * 1024 * 1024 },
+    disks: [
+      {
+        name: '/dev/sda',
+        size: num('local_gb') * 1024 ** 3,
+        model: 'Fake disk',
+        serial: `fake-${task.node.uuid.slice(0, 8)}`,
+        rotational: false,
+      },
+    ],
+    interfaces: task.ports.map((port, i) => ({ name: `eth${i}`, mac_address: port.address })),
+    system_vendor: {
+      manufacturer: 'Ferrite',
+      product_name: 'fake-hardware',
+      serial_number: task.node.uuid,
+    },
+    boot: { current_boot_mode: 'uefi' },
+  };
 }
