@@ -13,12 +13,17 @@ import {
   VERSION_RESPONSE_HEADER,
 } from './microversions.ts';
 import type { Microversion } from './microversions.ts';
+import { chassisRoutes } from './routes/chassis.ts';
+import { conductorRoutes } from './routes/conductors.ts';
 import { driverRoutes } from './routes/drivers.ts';
+import { eventRoutes } from './routes/events.ts';
 import { nodeActionRoutes } from './routes/node-actions.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { nodeUpdateRoutes } from './routes/node-update.ts';
-import { portRoutes } from './routes/ports.ts';
+import { portgroupRoutes } from './routes/portgroups.ts';
+import { portgroupPortRoutes, portRoutes } from './routes/ports.ts';
 import { rootRoutes } from './routes/root.ts';
+import { volumeRoutes } from './routes/volume.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -96,5 +101,11 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(async (scope) => nodeActionRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => nodeUpdateRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => portRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => portgroupRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => portgroupPortRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => chassisRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => volumeRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => conductorRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => eventRoutes(scope, ctx), { prefix: '/v1' });
   return app;
 }
