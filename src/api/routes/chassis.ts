@@ -14,6 +14,7 @@ import {
 } from '../collection.ts';
 import type { Listing, ListQuery } from '../collection.ts';
 import type { ApiContext } from '../context.ts';
+import { validateStrictly } from '../validation.ts';
 import { baseUrl } from '../context.ts';
 import { checkPatchPaths, patchChanges, readCreateBody } from '../input.ts';
 import { PATCH_BODY_SCHEMA } from '../json-patch.ts';
@@ -124,7 +125,8 @@ function nodeListing(
   const detail = detailPath || detailArg === true;
   return {
     ...page,
-    shown: detail ? undefined : (fields ?? new Set(NODE_LIST_FIELDS)),
+    // Links are kept whatever `fields` asks for, as on every other listing.
+    shown: detail ? undefined : new Set([...(fields ?? NODE_LIST_FIELDS), 'links']),
     nextParams,
   };
 }
@@ -158,6 +160,7 @@ async function listChassisNodes(
 
 /** `/v1/chassis`: racks and enclosures, and the nodes each holds. */
 export async function chassisRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  validateStrictly(app);
   for (const detailPath of [false, true]) {
     app.get<{ Querystring: ListQuery }>(
       `/chassis${detailPath ? '/detail' : ''}`,

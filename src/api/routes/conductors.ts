@@ -14,6 +14,7 @@ import {
 import type { ListingSpec, ListQuery, ViewTable } from '../collection.ts';
 import type { ApiContext } from '../context.ts';
 import { since } from '../since.ts';
+import { validateStrictly } from '../validation.ts';
 import { resourceLinks } from './root.ts';
 
 /** Conductors appeared at API 1.49. */
@@ -96,6 +97,7 @@ async function listConductors(
 
 /** `/v1/conductors` (API 1.49): the conductors registered, and which are alive. */
 export async function conductorRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  validateStrictly(app);
   const onRequest = since(CONDUCTORS_MINOR);
   app.get<{ Querystring: ListQuery }>(
     '/conductors',

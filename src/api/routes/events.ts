@@ -5,6 +5,7 @@ import { invalid } from '../collection.ts';
 import type { ApiContext } from '../context.ts';
 import { normaliseMac } from '../input.ts';
 import { since } from '../since.ts';
+import { validateStrictly } from '../validation.ts';
 
 const NETWORK_EVENTS = ['network.bind_port', 'network.unbind_port', 'network.delete_port'];
 
@@ -45,6 +46,7 @@ function checkEvent(event: JsonObject, index: number): void {
 
 /** `POST /v1/events` (API 1.54): external events, acknowledged with 204. */
 export async function eventRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  validateStrictly(app);
   app.post<{ Body: { events: JsonObject[] } }>(
     '/events',
     { onRequest: since(54), schema: { body: EVENTS_SCHEMA } },

@@ -18,6 +18,7 @@ import { PATCH_BODY_SCHEMA } from '../json-patch.ts';
 import type { PatchOperation } from '../json-patch.ts';
 import { referencedNode } from '../references.ts';
 import { since } from '../since.ts';
+import { validateStrictly } from '../validation.ts';
 import {
   DEFAULT_PORTGROUP_MODE,
   PORTGROUP_CREATE_SCHEMA,
@@ -102,6 +103,7 @@ async function patchedPortgroup(
 
 /** `/v1/portgroups` (API 1.23) and a node's portgroups (`/v1/nodes/{node}/portgroups`, 1.24). */
 export async function portgroupRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  validateStrictly(app);
   for (const detailPath of [false, true]) {
     app.get<{ Querystring: PortgroupQuery }>(
       `/portgroups${detailPath ? '/detail' : ''}`,

@@ -21,6 +21,7 @@ import type { PatchOperation } from '../json-patch.ts';
 import { atLeast } from '../microversions.ts';
 import { referencedNode, referencedPortgroup, uuidIdent } from '../references.ts';
 import { since } from '../since.ts';
+import { validateStrictly } from '../validation.ts';
 import {
   checkNetworkTypeInBody,
   checkNetworkTypeInPatch,
@@ -158,6 +159,7 @@ async function patchedPort(
 
 /** `/v1/ports`, and the read-only port listings of a node (`/v1/nodes/{node}/ports`). */
 export async function portRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  validateStrictly(app);
   app.get<{ Querystring: PortQuery }>(
     '/ports',
     { schema: { querystring: querySchema(false) } },
@@ -244,6 +246,7 @@ export async function portRoutes(app: FastifyInstance, ctx: ApiContext): Promise
 
 /** `/v1/portgroups/{portgroup}/ports` (API 1.24): the ports of one portgroup. */
 export async function portgroupPortRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  validateStrictly(app);
   for (const detailPath of [false, true]) {
     app.get<{ Params: { ident: string }; Querystring: PortQuery }>(
       `/portgroups/:ident/ports${detailPath ? '/detail' : ''}`,

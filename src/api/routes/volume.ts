@@ -20,6 +20,7 @@ import { PATCH_BODY_SCHEMA } from '../json-patch.ts';
 import type { PatchOperation } from '../json-patch.ts';
 import { referencedNode, uuidIdent } from '../references.ts';
 import { since } from '../since.ts';
+import { validateStrictly } from '../validation.ts';
 import {
   CONNECTOR_CREATE_SCHEMA,
   CONNECTOR_LISTING,
@@ -268,6 +269,7 @@ function volumeRoot(request: FastifyRequest, path: string): JsonObject {
 
 /** `/v1/volume` (API 1.32): how nodes reach remote storage — connectors and targets. */
 export async function volumeRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  validateStrictly(app);
   const onRequest = since(VOLUME_MINOR);
   app.get('/volume', { onRequest }, async (request) => volumeRoot(request, 'volume'));
   app.get<{ Params: { ident: string } }>('/nodes/:ident/volume', { onRequest }, async (request) => {
