@@ -283,9 +283,10 @@ describe('ports API', () => {
     assert.equal(nestedDetail.length, 5);
     assert.equal(nestedDetail[0]?.['node_uuid'], other.uuid);
     const port = nestedDetail[0];
+    assert.ok(port);
     const one = await call({
       method: 'GET',
-      url: `/v1/nodes/rack1-u02/ports/${String(port?.['uuid'])}`,
+      url: `/v1/nodes/rack1-u02/ports/${String(port['uuid'])}`,
     });
     assert.equal(one.statusCode, 403);
     assert.equal((await call({ method: 'GET', url: '/v1/nodes/ghost/ports' })).statusCode, 404);
@@ -299,7 +300,7 @@ describe('ports API', () => {
     const pgUuid = String(bodyOf(pg)['uuid']);
     const joined = await call({
       method: 'PATCH',
-      url: `/v1/ports/${String(port?.['uuid'])}`,
+      url: `/v1/ports/${String(port['uuid'])}`,
       payload: [{ op: 'replace', path: '/portgroup_uuid', value: pgUuid }],
     });
     assert.equal(joined.statusCode, 200, joined.body);
@@ -309,7 +310,7 @@ describe('ports API', () => {
     );
     assert.deepEqual(
       members.map((p) => p['uuid']),
-      [port?.['uuid']],
+      [port['uuid']],
     );
     const byFilter = itemsOf(
       await call({ method: 'GET', url: `/v1/ports?portgroup=${pgUuid}` }),
