@@ -16,7 +16,11 @@ import {
 } from './microversions.ts';
 import type { Microversion } from './microversions.ts';
 import { registerOpenApi } from './openapi.ts';
+import { validateStrictly } from './validation.ts';
+import { chassisRoutes } from './routes/chassis.ts';
+import { conductorRoutes } from './routes/conductors.ts';
 import { driverRoutes } from './routes/drivers.ts';
+import { eventRoutes } from './routes/events.ts';
 import { nodeActionRoutes } from './routes/node-actions.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { nodeUpdateRoutes } from './routes/node-update.ts';
@@ -25,8 +29,10 @@ import { nodeTraitRoutes } from './routes/node-traits.ts';
 import { nodeVifRoutes } from './routes/node-vifs.ts';
 import { ramdiskRoutes } from './routes/ramdisk.ts';
 import { vendorPassthruRoutes } from './routes/vendor-passthru.ts';
-import { portRoutes } from './routes/ports.ts';
+import { portgroupRoutes } from './routes/portgroups.ts';
+import { portgroupPortRoutes, portRoutes } from './routes/ports.ts';
 import { rootRoutes } from './routes/root.ts';
+import { volumeRoutes } from './routes/volume.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -67,6 +73,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
   const ctx: ApiContext = { conductor: options.conductor, store: options.store };
 
+  // Bodies are taken as sent (no "5" for 5); query strings are coerced to their types.
+  validateStrictly(app);
   app.decorateRequest('apiVersion', { getter: () => MIN_VERSION });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -125,5 +133,11 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(async (scope) => vendorPassthruRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => ramdiskRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => portRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => portgroupRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => portgroupPortRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => chassisRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => volumeRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => conductorRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => eventRoutes(scope, ctx), { prefix: '/v1' });
   return app;
 }

@@ -203,6 +203,8 @@ export const ERROR_CATALOGUE = {
 
   // Conflicts.
   InvalidState: { status: 409, parent: 'Conflict', message: '{err}' },
+  /** A port that cannot join (or stay in) its portgroup: standalone ports, physical networks. */
+  PortgroupConflict: { status: 409, parent: 'Conflict', message: '{err}' },
   NodeLocked: {
     status: 409,
     parent: 'Conflict',

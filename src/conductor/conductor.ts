@@ -5,9 +5,16 @@ import type { ProvisionVerb } from '../common/fsm.ts';
 import type { JsonObject } from '../common/json.ts';
 import { silentLogger } from '../common/logging.ts';
 import type { Logger } from '../common/logging.ts';
-import type { Allocation, Node } from '../common/records.ts';
+import type {
+  Allocation,
+  Node,
+  Port,
+  Portgroup,
+  VolumeConnector,
+  VolumeTarget,
+} from '../common/records.ts';
 import type { RequestablePowerState } from '../common/states.ts';
-import type { NewAllocation, NewNode, Store } from '../db/store.ts';
+import type { NewAllocation, NewNode, NewPort, Store } from '../db/store.ts';
 import { createDriverFactory } from '../drivers/builtin.ts';
 import type { DriverFactory } from '../drivers/factory.ts';
 import { ALL_INTERFACES } from '../drivers/interface-types.ts';
@@ -19,6 +26,7 @@ import { describeError } from './context.ts';
 import { continueCleaning } from './operations/cleaning.ts';
 import { getConsole, setConsoleMode } from './operations/console.ts';
 import { continueDeploying } from './operations/deploying.ts';
+import { receiveEvents } from './operations/events.ts';
 import { continueInspection } from './operations/inspection.ts';
 import type { InspectionReport } from './operations/inspection.ts';
 import { setMaintenance } from './operations/maintenance.ts';
@@ -35,6 +43,10 @@ import { changeTraits } from './operations/traits.ts';
 import { createAllocation, deleteAllocation, processAllocation } from './operations/allocations.ts';
 import type { TraitChange } from './operations/traits.ts';
 import type { UpdateNodeOptions } from './operations/nodes.ts';
+import { deletePortgroup, updatePortgroup } from './operations/portgroups.ts';
+import type { PortgroupUpdate } from './operations/portgroups.ts';
+import { createPort, deletePort, updatePort } from './operations/ports.ts';
+import type { PortUpdate, PortUpdateOptions } from './operations/ports.ts';
 import { changePowerState } from './operations/power.ts';
 import { changeProvisionState } from './operations/provision.ts';
 import type { ProvisionOptions } from './operations/provision.ts';
@@ -49,6 +61,13 @@ import {
   nodeVendorPassthru,
 } from './operations/vendor.ts';
 import { vifAttach, vifDetach, vifList } from './operations/vifs.ts';
+import {
+  deleteVolumeConnector,
+  deleteVolumeTarget,
+  updateVolumeConnector,
+  updateVolumeTarget,
+} from './operations/volumes.ts';
+import type { ConnectorUpdate, TargetUpdate } from './operations/volumes.ts';
 import { PowerSync } from './periodic/power-sync.ts';
 import { every } from './periodic/schedule.ts';
 import { checkTimeouts } from './periodic/timeouts.ts';
@@ -283,6 +302,52 @@ export class Conductor {
   }
   validateNode(ident: string): ReturnType<typeof validateNode> {
     return validateNode(this.#ctx, ident);
+  }
+
+  // Ports, portgroups and volumes: changed under their node's lock.
+  createPort(fields: NewPort): Promise<Port> {
+    return createPort(this.#ctx, fields);
+  }
+  updatePort(
+    port: Pick<Port, 'uuid' | 'nodeUuid'>,
+    update: PortUpdate,
+    options?: PortUpdateOptions,
+  ): Promise<Port> {
+    return updatePort(this.#ctx, port.uuid, port.nodeUuid, update, options);
+  }
+  deletePort(port: Pick<Port, 'uuid' | 'nodeUuid'>): Promise<void> {
+    return deletePort(this.#ctx, port.uuid, port.nodeUuid);
+  }
+  updatePortgroup(
+    portgroup: Pick<Portgroup, 'uuid' | 'nodeUuid'>,
+    update: PortgroupUpdate,
+    options?: PortUpdateOptions,
+  ): Promise<Portgroup> {
+    return updatePortgroup(this.#ctx, portgroup.uuid, portgroup.nodeUuid, update, options);
+  }
+  deletePortgroup(portgroup: Pick<Portgroup, 'uuid' | 'nodeUuid'>): Promise<void> {
+    return deletePortgroup(this.#ctx, portgroup.uuid, portgroup.nodeUuid);
+  }
+  updateVolumeConnector(
+    connector: Pick<VolumeConnector, 'uuid' | 'nodeUuid'>,
+    update: ConnectorUpdate,
+  ): Promise<VolumeConnector> {
+    return updateVolumeConnector(this.#ctx, connector.uuid, connector.nodeUuid, update);
+  }
+  deleteVolumeConnector(connector: Pick<VolumeConnector, 'uuid' | 'nodeUuid'>): Promise<void> {
+    return deleteVolumeConnector(this.#ctx, connector.uuid, connector.nodeUuid);
+  }
+  updateVolumeTarget(
+    target: Pick<VolumeTarget, 'uuid' | 'nodeUuid'>,
+    update: TargetUpdate,
+  ): Promise<VolumeTarget> {
+    return updateVolumeTarget(this.#ctx, target.uuid, target.nodeUuid, update);
+  }
+  deleteVolumeTarget(target: Pick<VolumeTarget, 'uuid' | 'nodeUuid'>): Promise<void> {
+    return deleteVolumeTarget(this.#ctx, target.uuid, target.nodeUuid);
+  }
+  receiveEvents(events: readonly JsonObject[]): void {
+    receiveEvents(this.#ctx, events);
   }
 
   // Provisioning.

@@ -136,7 +136,8 @@ describe('node actions and ports API', () => {
       url: '/v1/ports',
       payload: { node_uuid: '5f0c1a3e-1d2b-4c6a-9e8f-0a1b2c3d4e5f', address: '52:54:00:00:00:01' },
     });
-    assert.equal(noNode.statusCode, 404);
+    // A missing node named in the body is bad input (400), as in Ironic: the URL was fine.
+    assert.equal(noNode.statusCode, 400);
     assert.equal(
       (await call({ method: 'GET', url: `/v1/ports/${String(port['uuid'])}` })).statusCode,
       200,

@@ -145,7 +145,7 @@ describe('nodes API', () => {
     });
     assert.deepEqual(
       Object.keys(fields.json<{ nodes: Record<string, unknown>[] }>().nodes[0] ?? {}).sort(),
-      ['driver', 'uuid'],
+      ['driver', 'links', 'uuid'],
     );
     const page = await call({
       method: 'GET',

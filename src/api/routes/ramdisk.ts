@@ -6,7 +6,7 @@ import { isUuid } from '../../common/uuid.ts';
 import type { ApiContext } from '../context.ts';
 import { atLeast, needsVersion } from '../microversions.ts';
 import { maskSecrets } from '../views/secrets.ts';
-import { normaliseMac } from './ports.ts';
+import { normaliseMac } from '../input.ts';
 
 /** How often the agent is told to heartbeat, in seconds. */
 const HEARTBEAT_TIMEOUT_S = 300;

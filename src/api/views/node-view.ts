@@ -103,7 +103,8 @@ export function nodeView(
   const out: JsonObject = {};
   for (const [name, minor, read] of NODE_FIELDS) {
     if (!atLeast(request.apiVersion, minor)) continue;
-    if (fields && !fields.has(name)) continue;
+    // Ironic keeps the links whatever `fields` asks for.
+    if (fields && !fields.has(name) && name !== 'links') continue;
     out[name] = read(node, request);
   }
   return out;

@@ -1,0 +1,19 @@
+import type { FastifyRequest } from 'fastify';
+import { FerriteError } from '../common/errors.ts';
+import { atLeast } from './microversions.ts';
+
+/**
+ * An onRequest hook for resources that appeared at API 1.`minor`: older
+ * clients get 404, as from Ironic, before anything else about the request
+ * (its body, its arguments) is looked at.
+ */
+export function since(minor: number): (request: FastifyRequest) => Promise<void> {
+  return async (request) => {
+    if (!atLeast(request.apiVersion, minor)) {
+      throw new FerriteError('NotFound');
+    }
+  };
+}
+
+/** The methods of a refused nested path (Ironic answers 403 to any of them). */
+export const NESTED_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
