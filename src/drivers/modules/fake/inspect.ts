@@ -75,7 +75,11 @@ function fakeInventory(task: Task, hardware: JsonObject): JsonObject {
     return typeof value === 'number' ? value : Number(value);
   };
   return {
-    cpu: { count: num('cpus'), architecture: typeof hardware['cpu_arch'] === 'string' ? hardware['cpu_arch'] : 'x86_64', model_name: 'Fake CPU' },
+    cpu: {
+      count: num('cpus'),
+      architecture: typeof hardware['cpu_arch'] === 'string' ? hardware['cpu_arch'] : 'x86_64',
+      model_name: 'Fake CPU',
+    },
     memory: { physical_mb: num('memory_mb'), total: num('memory_mb') * 1024 * 1024 },
     disks: [
       {
