@@ -69,19 +69,3 @@ export function negotiate(
   }
   return { major: 1, minor };
 }
-
-/**
- * Refuses an endpoint the request's version does not have yet: as in
- * Ironic, it does not exist for that client (404).
- */
-export function needsVersion(
-  request: { apiVersion: Microversion },
-  minor: number,
-  what: string,
-): void {
-  if (request.apiVersion.minor < minor) {
-    throw new FerriteError('NotFoundAtVersion', {
-      err: `${what} need API version 1.${minor} or later; the request speaks ${formatVersion(request.apiVersion)}.`,
-    });
-  }
-}

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { FerriteError } from '../common/errors.ts';
-import { atLeast } from './microversions.ts';
+import { atLeast, formatVersion } from './microversions.ts';
 
 /**
  * An onRequest hook for resources that appeared at API 1.`minor`: older
@@ -10,7 +10,9 @@ import { atLeast } from './microversions.ts';
 export function since(minor: number): (request: FastifyRequest) => Promise<void> {
   return async (request) => {
     if (!atLeast(request.apiVersion, minor)) {
-      throw new FerriteError('NotFound');
+      throw new FerriteError('NotFoundAtVersion', {
+        err: `${request.url.split('?')[0] ?? request.url} needs API version 1.${minor} or later; the request speaks ${formatVersion(request.apiVersion)}.`,
+      });
     }
   };
 }

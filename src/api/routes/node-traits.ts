@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { FerriteError } from '../../common/errors.ts';
 import type { ApiContext } from '../context.ts';
-import { needsVersion } from '../microversions.ts';
+import { since } from '../since.ts';
 
 /**
  * A trait as Ironic accepts it: a custom one (`CUSTOM_` and A-Z, 0-9, _) or
@@ -28,7 +28,7 @@ const TRAITS_BODY = {
 
 /** `/v1/nodes/{node}/traits` (1.37): the node's traits, replaced whole or one at a time. */
 export async function nodeTraitRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
-  app.addHook('onRequest', async (request) => needsVersion(request, 37, 'Node traits'));
+  app.addHook('onRequest', since(37));
 
   app.get<{ Params: { ident: string } }>('/nodes/:ident/traits', async (request) => ({
     traits: [...(await ctx.store.nodes.get(request.params.ident)).traits],

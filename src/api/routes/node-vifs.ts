@@ -3,11 +3,12 @@ import { FerriteError } from '../../common/errors.ts';
 import { isUuid } from '../../common/uuid.ts';
 import type { VifInfo } from '../../drivers/interfaces/network.ts';
 import type { ApiContext } from '../context.ts';
-import { atLeast, needsVersion } from '../microversions.ts';
+import { atLeast } from '../microversions.ts';
+import { since } from '../since.ts';
 
 /** `/v1/nodes/{node}/vifs` (1.28): virtual interfaces attached to the node's ports. */
 export async function nodeVifRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
-  app.addHook('onRequest', async (request) => needsVersion(request, 28, 'VIFs'));
+  app.addHook('onRequest', since(28));
 
   app.get<{ Params: { ident: string } }>('/nodes/:ident/vifs', async (request) => ({
     vifs: await ctx.conductor.vifList(request.params.ident),

@@ -4,7 +4,8 @@ import { LOOKUP_ALLOWED_STATES } from '../../common/fsm.ts';
 import type { Node } from '../../common/records.ts';
 import { isUuid } from '../../common/uuid.ts';
 import type { ApiContext } from '../context.ts';
-import { atLeast, needsVersion } from '../microversions.ts';
+import { atLeast } from '../microversions.ts';
+import { since } from '../since.ts';
 import { maskSecrets } from '../views/secrets.ts';
 import { normaliseMac } from '../input.ts';
 
@@ -45,7 +46,7 @@ function agentView(node: Node) {
  * start belongs to the agent issue.
  */
 export async function ramdiskRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
-  app.addHook('onRequest', async (request) => needsVersion(request, 22, 'The agent endpoints'));
+  app.addHook('onRequest', since(22));
 
   app.get<{ Querystring: { addresses?: string; node_uuid?: string } }>(
     '/lookup',
