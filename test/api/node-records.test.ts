@@ -47,9 +47,11 @@ describe('node history, BIOS settings, inventory and shards', () => {
     assert.equal(paged.history.length, 2);
     assert.equal(paged.history[0]?.['event_type'], 'power');
     assert.match(paged.next, /\/v1\/nodes\/[0-9a-f-]+\/history\?detail=True&limit=2&marker=/);
+    const first = events[0];
+    assert.ok(first);
     const one = await call({
       method: 'GET',
-      url: `/v1/nodes/hist1/history/${String(events[0]?.['uuid'])}`,
+      url: `/v1/nodes/hist1/history/${String(first['uuid'])}`,
     });
     assert.equal(one.json<Body>()['conductor'], 'conductor-1');
     const missing = await call({
