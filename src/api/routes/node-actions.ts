@@ -66,6 +66,8 @@ export async function nodeActionRoutes(app: FastifyInstance, ctx: ApiContext): P
 
   app.put<{ Params: { ident: string } }>(
     '/nodes/:ident/management/inject_nmi',
+    // The request has no arguments: an empty object (or no body) only.
+    { schema: { body: { type: ['object', 'null'], properties: {}, additionalProperties: false } } },
     async (request, reply) => {
       if (!atLeast(request.apiVersion, 29)) throw new FerriteError('NotFound');
       await ctx.conductor.injectNmi(request.params.ident);
