@@ -86,7 +86,7 @@ it('answers every malformed body on every route with a 4xx and a faultstring, ch
       if (bad.payload === 'null' && /\/(maintenance|inject_nmi)$/.test(route.url)) continue;
       const res = await harness.h.act(
         harness.api.inject({
-          method: route.method as HTTPMethods,
+          method: route.method,
           url: route.url,
           payload: bad.payload,
           headers: {
