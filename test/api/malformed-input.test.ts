@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import type { HTTPMethods } from 'fastify';
 import { faultOf, startApi } from '../support/api.ts';
 import type { ApiHarness } from '../support/api.ts';
 
