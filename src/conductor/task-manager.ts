@@ -56,13 +56,44 @@ export type BackgroundWork = (task: NodeTask) => Promise<void>;
 /** Handles a failure of background work: typically moves the node to a failed state. */
 export type FailureHandler = (task: NodeTask, error: unknown) => Promise<void> | void;
 
+/**
+ * A field's value as a snapshot keeps it: a string, boolean, null or
+ * undefined as itself (its JSON text is equal exactly when the value is),
+ * anything else as its JSON text. Most of a node's fields are of the first
+ * kind, so a snapshot and a comparison stringify only the few that are not.
+ */
+class JsonText {
+  constructor(readonly text: string | undefined) {}
+}
+
 /** The fields of a node the task compares to decide what `save` writes. */
-type Snapshot = Map<string, string>;
+type Snapshot = Map<string, unknown>;
+
+function isPlain(value: unknown): value is string | boolean | null | undefined {
+  return (
+    value === null || value === undefined || typeof value === 'string' || typeof value === 'boolean'
+  );
+}
 
 function snapshotOf(record: object): Snapshot {
   const snap: Snapshot = new Map();
-  for (const [key, value] of Object.entries(record)) snap.set(key, JSON.stringify(value));
+  for (const key of Object.keys(record)) {
+    const value: unknown = (record as Record<string, unknown>)[key];
+    snap.set(key, isPlain(value) ? value : new JsonText(JSON.stringify(value)));
+  }
   return snap;
+}
+
+/** Whether `value` has the JSON text the field had when `before` was taken. */
+function unchanged(before: Snapshot, key: string, value: unknown): boolean {
+  // JSON.stringify gives undefined for undefined (and functions), whatever its type says.
+  if (!before.has(key)) return (JSON.stringify(value) as string | undefined) === undefined;
+  const kept = before.get(key);
+  if (kept instanceof JsonText) return kept.text === JSON.stringify(value);
+  if (kept === value) return true;
+  // Two different plain values never share a JSON text; a plain value and
+  // anything else (a number, an invalid date's null) are compared as text.
+  return !isPlain(value) && JSON.stringify(kept) === JSON.stringify(value);
 }
 
 /** The fields of `record` that differ from `before`, minus the ones never written by a save. */
@@ -72,9 +103,10 @@ function changedFields<T extends object>(
   skip: readonly string[],
 ): Partial<T> {
   const changes: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) {
+  for (const key of Object.keys(record)) {
     if (skip.includes(key)) continue;
-    if (before.get(key) !== JSON.stringify(value)) changes[key] = value;
+    const value: unknown = (record as Record<string, unknown>)[key];
+    if (!unchanged(before, key, value)) changes[key] = value;
   }
   return changes as Partial<T>;
 }

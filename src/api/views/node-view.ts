@@ -3,6 +3,7 @@ import type { JsonObject, JsonValue } from '../../common/json.ts';
 import type { Node } from '../../common/records.ts';
 import { ALL_INTERFACES, interfaceField } from '../../drivers/interface-types.ts';
 import { atLeast } from '../microversions.ts';
+import type { Microversion } from '../microversions.ts';
 import { resourceLinks } from '../routes/root.ts';
 import { maskSecrets } from './secrets.ts';
 import { apiTime } from './time.ts';
@@ -44,14 +45,15 @@ export const NODE_FIELDS: readonly (readonly [name: string, minor: number, read:
   ['raid_config', 12, (n) => n.raidConfig],
   ['target_raid_config', 12, (n) => n.targetRaidConfig],
   ['resource_class', 21, (n) => n.resourceClass],
-  ...ALL_INTERFACES.map(
-    (type) =>
-      [
-        `${type}_interface`,
-        type === 'network' ? 20 : type === 'storage' ? 33 : type === 'rescue' ? 38 : 31,
-        (n: Node) => n[interfaceField(type)],
-      ] as const,
-  ),
+  ...ALL_INTERFACES.map((type) => {
+    // The record's key is built once, not on every read.
+    const key = interfaceField(type);
+    return [
+      `${type}_interface`,
+      type === 'network' ? 20 : type === 'storage' ? 33 : type === 'rescue' ? 38 : 31,
+      (n: Node) => n[key],
+    ] as const;
+  }),
   ['traits', 37, (n) => [...n.traits]],
   ['fault', 42, (n) => n.fault],
   ['deploy_step', 44, (n) => n.deployStep ?? {}],
@@ -94,18 +96,41 @@ export function knownNodeFields(request: FastifyRequest): Set<string> {
   );
 }
 
-/** A node as the API shows it at the request's version, limited to `fields` when given. */
+/** The fields one microversion shows, in order: what nodeView walks for every node. */
+interface View {
+  readonly names: readonly string[];
+  readonly reads: readonly Field[];
+}
+
+/** By minor version; built the first time a version is asked for. */
+const VIEWS: (View | undefined)[] = [];
+
+function viewFor(version: Microversion): View {
+  let view = VIEWS[version.minor];
+  if (view === undefined) {
+    const shown = NODE_FIELDS.filter(([, minor]) => atLeast(version, minor));
+    view = { names: shown.map(([name]) => name), reads: shown.map(([, , read]) => read) };
+    VIEWS[version.minor] = view;
+  }
+  return view;
+}
+
+/**
+ * A node as the API shows it at the request's version, limited to `fields` when given.
+ * Listings call it once per node: the version's fields are looked up once per version.
+ */
 export function nodeView(
   node: Node,
   request: FastifyRequest,
   fields?: ReadonlySet<string>,
 ): JsonObject {
+  const { names, reads } = viewFor(request.apiVersion);
   const out: JsonObject = {};
-  for (const [name, minor, read] of NODE_FIELDS) {
-    if (!atLeast(request.apiVersion, minor)) continue;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
     // Ironic keeps the links whatever `fields` asks for.
     if (fields && !fields.has(name) && name !== 'links') continue;
-    out[name] = read(node, request);
+    out[name] = (reads[i] as Field)(node, request);
   }
   return out;
 }

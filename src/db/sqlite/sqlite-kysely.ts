@@ -1,12 +1,62 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver } from 'kysely';
-import type { DatabaseConnection, Driver, SqliteDatabase, SqliteDialectConfig } from 'kysely';
+import type {
+  DatabaseConnection,
+  Driver,
+  SqliteDatabase,
+  SqliteDialectConfig,
+  SqliteStatement,
+} from 'kysely';
 import type { Database } from '../schema.ts';
 
 /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
 /** Prepared statements kept per connection; the store issues a few dozen distinct ones. */
 const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * A prepared statement as Kysely uses it. Rows are read as arrays (raw
+ * mode) and made into objects here: better-sqlite3 builds each row object
+ * key by key through V8's C++ API, which for a node row of fifty columns
+ * costs more than the query; assigned in JS in one fixed order, the rows
+ * of a statement share one hidden class. The objects are the same: every
+ * column in result order, a later column of the same name winning.
+ */
+class RowStatement implements SqliteStatement {
+  readonly #statement: BetterSqlite3.Statement<unknown[], unknown[]>;
+  readonly #names: readonly string[];
+  readonly reader: boolean;
+
+  constructor(statement: BetterSqlite3.Statement<unknown[], unknown[]>) {
+    this.#statement = statement;
+    this.reader = statement.reader;
+    this.#names = statement.reader ? statement.columns().map((c) => c.name) : [];
+    if (statement.reader) statement.raw(true);
+  }
+
+  all(parameters: readonly unknown[]): unknown[] {
+    // Bound as Kysely binds them: the array as the one argument.
+    const rows = this.#statement.all(parameters);
+    const objects: unknown[] = new Array<unknown>(rows.length);
+    for (let i = 0; i < rows.length; i++) objects[i] = this.#object(rows[i] as unknown[]);
+    return objects;
+  }
+
+  run(parameters: readonly unknown[]): BetterSqlite3.RunResult {
+    return this.#statement.run(parameters);
+  }
+
+  *iterate(parameters: readonly unknown[]): IterableIterator<unknown> {
+    for (const row of this.#statement.iterate(parameters)) yield this.#object(row);
+  }
+
+  #object(values: readonly unknown[]): Record<string, unknown> {
+    const names = this.#names;
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) row[names[i] as string] = values[i];
+    return row;
+  }
+}
 
 /**
  * Keeps better-sqlite3 statements prepared across calls. Kysely prepares
@@ -16,16 +66,16 @@ const STATEMENT_CACHE_SIZE = 256;
  */
 class StatementCache implements SqliteDatabase {
   readonly #db: BetterSqlite3.Database;
-  readonly #statements = new Map<string, BetterSqlite3.Statement>();
+  readonly #statements = new Map<string, RowStatement>();
 
   constructor(db: BetterSqlite3.Database) {
     this.#db = db;
   }
 
-  prepare(sql: string): BetterSqlite3.Statement {
+  prepare(sql: string): RowStatement {
     const cached = this.#statements.get(sql);
     if (cached !== undefined) return cached;
-    const statement = this.#db.prepare(sql);
+    const statement = new RowStatement(this.#db.prepare<unknown[], unknown[]>(sql));
     if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
       // Oldest first: Map keeps insertion order.
       const oldest = this.#statements.keys().next().value;
