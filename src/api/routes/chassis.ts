@@ -3,23 +3,19 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FerriteError } from '../../common/errors.ts';
 import type { JsonObject } from '../../common/json.ts';
 import type { Chassis } from '../../common/records.ts';
-import type { NodeSortKey } from '../../db/store.ts';
 import {
-  booleanArg,
   collectionBody,
   DETAIL_QUERY_PROPERTIES,
-  invalid,
   LIST_QUERY_PROPERTIES,
   readListing,
   requestedFields,
 } from '../collection.ts';
-import type { Listing, ListQuery } from '../collection.ts';
+import type { ListQuery } from '../collection.ts';
 import type { ApiContext } from '../context.ts';
 import { baseUrl } from '../context.ts';
 import { checkPatchPaths, patchChanges, readCreateBody } from '../input.ts';
 import { PATCH_BODY_SCHEMA } from '../json-patch.ts';
 import type { PatchOperation } from '../json-patch.ts';
-import { atLeast } from '../microversions.ts';
 import { uuidIdent } from '../references.ts';
 import {
   CHASSIS_CREATE_SCHEMA,
@@ -28,7 +24,7 @@ import {
   CHASSIS_WRITABLE,
   chassisView,
 } from '../views/chassis-view.ts';
-import { knownNodeFields, NODE_LIST_FIELDS, nodeView } from '../views/node-view.ts';
+import { listNodes } from './nodes.ts';
 
 function querySchema(detailPath: boolean) {
   return {
@@ -61,101 +57,17 @@ async function listChassis(
   );
 }
 
-/** Node sort keys, by API name, for the nodes of a chassis. */
-const NODE_SORT_KEYS: Readonly<Record<string, NodeSortKey>> = {
-  id: 'createdAt',
-  created_at: 'createdAt',
-  uuid: 'uuid',
-  name: 'name',
-  updated_at: 'updatedAt',
-  provision_state: 'provisionState',
-  provision_updated_at: 'provisionUpdatedAt',
-  power_state: 'powerState',
-  driver: 'driver',
-};
-
-/** The node listing arguments, checked the way `readListing` checks the others. */
-function nodeListing(
-  request: FastifyRequest,
-  query: ListQuery,
-  detailPath: boolean,
-): Listing<NodeSortKey> {
-  const detailArg = booleanArg('detail', query.detail);
-  if (query.detail !== undefined && !atLeast(request.apiVersion, 43)) {
-    throw invalid(`Invalid query parameter ?detail=${query.detail} received.`);
-  }
-  let fields: Set<string> | undefined;
-  if (query.fields !== undefined) {
-    if (!atLeast(request.apiVersion, 8)) {
-      throw new FerriteError('NotAcceptableAtVersion', {
-        err: 'The "fields" parameter needs API version 1.8 or later.',
-      });
-    }
-    const known = knownNodeFields(request);
-    fields = new Set(
-      query.fields
-        .split(',')
-        .map((f) => f.trim())
-        .filter((f) => f !== ''),
-    );
-    const unknown = [...fields].filter((f) => !known.has(f));
-    if (unknown.length > 0) throw invalid(`Field(s) "${unknown.join(', ')}" are not valid`);
-    if (detailArg === true) {
-      throw invalid('Can not specify ?detail=True and fields in the same request.');
-    }
-  }
-  // The sort key, limit and marker follow the same rules as every listing.
-  const page = readListing(
-    request,
-    { ...query, detail: undefined, fields: undefined },
-    {
-      path: '',
-      table: [],
-      defaults: [],
-      sortKeys: NODE_SORT_KEYS,
-      unsortable: [],
-      detailMinor: 43,
-      markerIsUuid: true,
-    },
-    false,
-  );
-  const nextParams = [...page.nextParams];
-  if (detailArg !== undefined) nextParams.push(`detail=${String(detailArg)}`);
-  if (fields) nextParams.push(`fields=${[...fields].join(',')}`);
-  const detail = detailPath || detailArg === true;
-  return {
-    ...page,
-    // Links are kept whatever `fields` asks for, as on every other listing.
-    shown: detail ? undefined : new Set([...(fields ?? NODE_LIST_FIELDS), 'links']),
-    nextParams,
-  };
-}
-
 async function listChassisNodes(
   ctx: ApiContext,
   request: FastifyRequest<{ Params: { uuid: string }; Querystring: ListQuery }>,
   detailPath: boolean,
 ): Promise<JsonObject> {
   const chassis = await ctx.store.chassis.get(uuidIdent(request.params.uuid));
-  const listing = nodeListing(request, request.query, detailPath);
-  const nodes = await ctx.store.nodes.list(
-    { chassisUuid: chassis.uuid },
-    {
-      limit: listing.limit,
-      sortKey: listing.sortKey,
-      sortDir: listing.sortDir,
-      ...(listing.marker !== undefined ? { marker: listing.marker } : {}),
-    },
-  );
-  return collectionBody(
-    request,
-    'nodes',
-    `chassis/${chassis.uuid}/nodes${detailPath ? '/detail' : ''}`,
-    nodes,
-    listing,
-    (n) => nodeView(n, request, listing.shown),
-    (n) => n.uuid,
-  );
+  return listNodes(ctx, request, {
+    path: `chassis/${chassis.uuid}/nodes${detailPath ? '/detail' : ''}`,
+    detailPath,
+    scope: { chassisUuid: chassis.uuid },
+  });
 }
 
 /** `/v1/chassis`: racks and enclosures, and the nodes each holds. */

@@ -4,40 +4,28 @@ import { PROVISION_VERBS } from '../../common/fsm.ts';
 import type { ProvisionVerb } from '../../common/fsm.ts';
 import type { JsonObject } from '../../common/json.ts';
 import type { Node } from '../../common/records.ts';
-import { isUuid } from '../../common/uuid.ts';
 import type { RequestablePowerState } from '../../common/states.ts';
-import type { NewNode, NodeFilter, NodeSortKey } from '../../db/store.ts';
+import type { NewNode, NodeFilter } from '../../db/store.ts';
 import type { StepRequest } from '../../drivers/steps.ts';
 import type { ApiContext } from '../context.ts';
 import { baseUrl } from '../context.ts';
 import { atLeast } from '../microversions.ts';
-import { knownNodeFields, NODE_LIST_FIELDS, nodeView } from '../views/node-view.ts';
+import { NODE_LISTING, NODE_VIEW, nodeView } from '../views/node-view.ts';
+import {
+  booleanArg,
+  collectionBody,
+  invalid,
+  LIST_QUERY_PROPERTIES,
+  readListing,
+  requestedFields,
+} from '../collection.ts';
+import type { ListQuery } from '../collection.ts';
 import { resourceLinks } from './root.ts';
 import { checkChassis } from './node-update.ts';
 import { NODE_CREATE_SCHEMA, readNodeFields } from '../views/node-input.ts';
 
-const MAX_LIMIT = 1000;
-
-/** Sort keys clients may use, by API name. */
-const SORT_KEYS: Readonly<Record<string, NodeSortKey>> = {
-  id: 'createdAt',
-  created_at: 'createdAt',
-  uuid: 'uuid',
-  name: 'name',
-  updated_at: 'updatedAt',
-  provision_state: 'provisionState',
-  provision_updated_at: 'provisionUpdatedAt',
-  power_state: 'powerState',
-  driver: 'driver',
-};
-
-interface ListQuery {
-  detail?: string;
-  fields?: string;
-  limit?: number;
-  marker?: string;
-  sort_key?: string;
-  sort_dir?: string;
+/** The listing arguments every collection takes, and the node filters. */
+interface NodeQuery extends ListQuery {
   provision_state?: string;
   driver?: string;
   maintenance?: string;
@@ -59,12 +47,7 @@ interface ListQuery {
 const LIST_QUERY_SCHEMA = {
   type: 'object',
   properties: {
-    detail: { type: 'string' },
-    fields: { type: 'string' },
-    limit: { type: 'integer' },
-    marker: { type: 'string' },
-    sort_key: { type: 'string' },
-    sort_dir: { type: 'string' },
+    ...LIST_QUERY_PROPERTIES,
     provision_state: { type: 'string' },
     driver: { type: 'string' },
     maintenance: { type: 'string' },
@@ -85,39 +68,8 @@ const LIST_QUERY_SCHEMA = {
   additionalProperties: false,
 } as const;
 
-function invalid(err: string): FerriteError {
-  return new FerriteError('InvalidParameterValue', { err });
-}
-
-/** A boolean query argument as clients send it: true/false, True/False (Python), 1/0, yes/no. */
-function booleanArg(name: string, value: string | undefined): boolean | undefined {
-  if (value === undefined) return undefined;
-  const v = value.toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(v)) return true;
-  if (['false', '0', 'no', 'off'].includes(v)) return false;
-  throw invalid(`Invalid value for ${name}: "${value}"; expected a boolean.`);
-}
-
-/** The `fields` a request asks for, checked against what its version knows. */
-function requestedFields(
-  request: FastifyRequest,
-  raw: string | undefined,
-): Set<string> | undefined {
-  if (raw === undefined) return undefined;
-  if (!atLeast(request.apiVersion, 8))
-    throw invalid('The "fields" parameter needs API version 1.8 or later.');
-  const known = knownNodeFields(request);
-  const fields = raw
-    .split(',')
-    .map((f) => f.trim())
-    .filter((f) => f !== '');
-  const unknown = fields.filter((f) => !known.has(f));
-  if (unknown.length > 0) throw invalid(`Field(s) "${unknown.join(', ')}" are not valid`);
-  return new Set(fields);
-}
-
 /** Filters that appeared after 1.1, with their version. */
-const NEWER_FILTERS: readonly (readonly [keyof ListQuery, number])[] = [
+const NEWER_FILTERS: readonly (readonly [keyof NodeQuery, number])[] = [
   ['driver', 16],
   ['resource_class', 21],
   ['fault', 42],
@@ -131,7 +83,7 @@ const NEWER_FILTERS: readonly (readonly [keyof ListQuery, number])[] = [
   ['sharded', 82],
 ];
 
-function filterOf(request: FastifyRequest, query: ListQuery): NodeFilter {
+function filterOf(request: FastifyRequest, query: NodeQuery): NodeFilter {
   for (const [name, minor] of NEWER_FILTERS) {
     if (query[name] !== undefined && !atLeast(request.apiVersion, minor)) {
       throw new FerriteError('NotAcceptableAtVersion', {
@@ -170,50 +122,38 @@ function filterOf(request: FastifyRequest, query: ListQuery): NodeFilter {
   return filter;
 }
 
-async function listNodes(
+/**
+ * One page of nodes, as `/v1/nodes`, `/v1/nodes/detail` and the nodes of a
+ * chassis list them: filtered by the query and by `scope`, with `next`.
+ */
+export async function listNodes(
   ctx: ApiContext,
-  request: FastifyRequest<{ Querystring: ListQuery }>,
-  detailPath: boolean,
-) {
+  request: FastifyRequest<{ Querystring: NodeQuery }>,
+  options: { readonly path: string; readonly detailPath: boolean; readonly scope?: NodeFilter },
+): Promise<JsonObject> {
   const q = request.query;
-  const detailArg = booleanArg('detail', q.detail);
-  const detail = detailPath || detailArg === true;
-  if (q.detail !== undefined && (detailPath || !atLeast(request.apiVersion, 43))) {
-    throw invalid('The "detail" parameter needs API version 1.43 or later, on /v1/nodes.');
+  if (q.detail !== undefined && options.detailPath) {
+    throw invalid('The "detail" parameter is for /v1/nodes, not /v1/nodes/detail.');
   }
-  const fields = requestedFields(request, q.fields);
-  if (fields && detail)
-    throw invalid('The "fields" and "detail" parameters cannot be used together.');
-  const limit = Math.min(q.limit ?? MAX_LIMIT, MAX_LIMIT);
-  if (limit <= 0) throw invalid('Limit must be positive');
-  if (q.marker !== undefined && !isUuid(q.marker))
-    throw new FerriteError('InvalidUUID', { uuid: q.marker });
-  const sortKey = SORT_KEYS[q.sort_key ?? 'id'];
-  if (sortKey === undefined)
-    throw invalid(`The sort_key value ${String(q.sort_key)} is an invalid field for sorting`);
-  const sortDir = q.sort_dir ?? 'asc';
-  if (sortDir !== 'asc' && sortDir !== 'desc') {
-    throw invalid(`Invalid sort direction: ${sortDir}. Acceptable values are 'asc' or 'desc'`);
-  }
-  const nodes = await ctx.store.nodes.list(filterOf(request, q), {
-    limit,
-    sortKey,
-    sortDir,
-    ...(q.marker !== undefined ? { marker: q.marker } : {}),
-  });
-  const shown: ReadonlySet<string> | undefined = detail
-    ? undefined
-    : (fields ?? new Set(NODE_LIST_FIELDS));
-  const body: JsonObject = { nodes: nodes.map((n) => nodeView(n, request, shown)) };
-  const last = nodes[nodes.length - 1];
-  if (last && nodes.length === limit) {
-    const params = [`sort_key=${q.sort_key ?? 'id'}`, `sort_dir=${sortDir}`];
-    if (detailArg !== undefined) params.push(`detail=${String(detailArg)}`);
-    if (fields) params.push(`fields=${[...fields].join(',')}`);
-    params.push(`limit=${limit}`, `marker=${last.uuid}`);
-    body['next'] = `${baseUrl(request)}/v1/nodes${detailPath ? '/detail' : ''}?${params.join('&')}`;
-  }
-  return body;
+  const listing = readListing(request, q, NODE_LISTING, options.detailPath);
+  const nodes = await ctx.store.nodes.list(
+    { ...filterOf(request, q), ...options.scope },
+    {
+      limit: listing.limit,
+      sortKey: listing.sortKey,
+      sortDir: listing.sortDir,
+      ...(listing.marker !== undefined ? { marker: listing.marker } : {}),
+    },
+  );
+  return collectionBody(
+    request,
+    'nodes',
+    options.path,
+    nodes,
+    listing,
+    (n) => nodeView(n, request, listing.shown),
+    (n) => n.uuid,
+  );
 }
 
 function newNodeFrom(request: FastifyRequest, body: JsonObject): NewNode {
@@ -227,15 +167,15 @@ function newNodeFrom(request: FastifyRequest, body: JsonObject): NewNode {
 
 /** `/v1/nodes`: the fleet. */
 export async function nodeRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
-  app.get<{ Querystring: ListQuery }>(
+  app.get<{ Querystring: NodeQuery }>(
     '/nodes',
     { schema: { querystring: LIST_QUERY_SCHEMA } },
-    (request) => listNodes(ctx, request, false),
+    (request) => listNodes(ctx, request, { path: 'nodes', detailPath: false }),
   );
-  app.get<{ Querystring: ListQuery }>(
+  app.get<{ Querystring: NodeQuery }>(
     '/nodes/detail',
     { schema: { querystring: LIST_QUERY_SCHEMA } },
-    (request) => listNodes(ctx, request, true),
+    (request) => listNodes(ctx, request, { path: 'nodes/detail', detailPath: true }),
   );
 
   app.get<{ Params: { ident: string }; Querystring: { fields?: string } }>(
@@ -250,7 +190,7 @@ export async function nodeRoutes(app: FastifyInstance, ctx: ApiContext): Promise
       },
     },
     async (request) => {
-      const fields = requestedFields(request, request.query.fields);
+      const fields = requestedFields(request, request.query.fields, NODE_VIEW);
       const node = await ctx.store.nodes.get(request.params.ident);
       return nodeView(node, request, fields);
     },

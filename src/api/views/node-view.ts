@@ -4,6 +4,9 @@ import type { Node } from '../../common/records.ts';
 import { ALL_INTERFACES, interfaceField } from '../../drivers/interface-types.ts';
 import { atLeast } from '../microversions.ts';
 import type { Microversion } from '../microversions.ts';
+import { viewField } from '../collection.ts';
+import type { ListingSpec, ViewTable } from '../collection.ts';
+import type { NodeSortKey } from '../../db/store.ts';
 import { resourceLinks } from '../routes/root.ts';
 import { maskSecrets } from './secrets.ts';
 import { apiTime } from './time.ts';
@@ -134,3 +137,38 @@ export function nodeView(
   }
   return out;
 }
+
+/** The node fields as a view table, for the shared listing checks (`fields`, sort keys). */
+export const NODE_VIEW: ViewTable<Node> = NODE_FIELDS.map(([name, minor, read]) =>
+  viewField(name, minor, read),
+);
+
+/** How node listings may be asked for: Ironic's sort keys, `detail` from 1.43. */
+export const NODE_LISTING: ListingSpec<Node, NodeSortKey> = {
+  path: 'nodes',
+  table: NODE_VIEW,
+  defaults: NODE_LIST_FIELDS,
+  sortKeys: {
+    id: 'createdAt',
+    created_at: 'createdAt',
+    uuid: 'uuid',
+    name: 'name',
+    updated_at: 'updatedAt',
+    provision_state: 'provisionState',
+    provision_updated_at: 'provisionUpdatedAt',
+    power_state: 'powerState',
+    driver: 'driver',
+  },
+  unsortable: [
+    'driver_info',
+    'driver_internal_info',
+    'instance_info',
+    'properties',
+    'extra',
+    'traits',
+    'links',
+    'network_data',
+  ],
+  detailMinor: 43,
+  markerIsUuid: true,
+};
