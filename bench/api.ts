@@ -114,9 +114,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ferrite-api-bench-'));
 const profile = values['cpu-prof'];
 const nodeFlags = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(profile)}`];
 
-// Automated cleaning cannot be turned off through `ferrite serve` yet; the
-// fake hardware has no clean step enabled by default, so cleaning passes
-// straight through and the client's undeploy still ends in "available".
+// The client's undeploy phase expects automated cleaning off.
 const server = spawn(
   process.execPath,
   [
@@ -132,7 +130,11 @@ const server = spawn(
     '--log-level',
     'warn',
   ],
-  { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] },
+  {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, FERRITE_CONDUCTOR_AUTOMATED_CLEAN: 'false' },
+  },
 );
 
 try {
