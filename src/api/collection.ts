@@ -266,3 +266,10 @@ export function pageInMemory<T>(
   }
   return sorted.slice(start, start + listing.limit);
 }
+
+/** The query of a single-resource GET: only `fields`. */
+export const FIELDS_QUERY_SCHEMA = {
+  type: 'object',
+  properties: { fields: { type: 'string' } },
+  additionalProperties: false,
+} as const;

@@ -4,6 +4,7 @@ import { FerriteError } from '../../common/errors.ts';
 import type { JsonObject } from '../../common/json.ts';
 import type { Chassis } from '../../common/records.ts';
 import {
+  FIELDS_QUERY_SCHEMA,
   collectionBody,
   DETAIL_QUERY_PROPERTIES,
   LIST_QUERY_PROPERTIES,
@@ -95,15 +96,7 @@ export async function chassisRoutes(app: FastifyInstance, ctx: ApiContext): Prom
 
   app.get<{ Params: { uuid: string }; Querystring: { fields?: string } }>(
     '/chassis/:uuid',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: { fields: { type: 'string' } },
-          additionalProperties: false,
-        },
-      },
-    },
+    { schema: { querystring: FIELDS_QUERY_SCHEMA } },
     async (request) => {
       const fields = requestedFields(request, request.query.fields, CHASSIS_VIEW);
       const chassis = await ctx.store.chassis.get(uuidIdent(request.params.uuid));

@@ -3,6 +3,7 @@ import type { JsonObject } from '../../common/json.ts';
 import type { Conductor as ConductorRecord } from '../../common/records.ts';
 import { FerriteError } from '../../common/errors.ts';
 import {
+  FIELDS_QUERY_SCHEMA,
   collectionBody,
   LIST_QUERY_PROPERTIES,
   pageInMemory,
@@ -116,13 +117,7 @@ export async function conductorRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     '/conductors/:hostname',
     {
       onRequest,
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: { fields: { type: 'string' } },
-          additionalProperties: false,
-        },
-      },
+      schema: { querystring: FIELDS_QUERY_SCHEMA },
     },
     async (request) => {
       const fields = requestedFields(request, request.query.fields, CONDUCTOR_VIEW);

@@ -12,6 +12,7 @@ import { baseUrl } from '../context.ts';
 import { atLeast } from '../microversions.ts';
 import { NODE_LISTING, NODE_VIEW, nodeView } from '../views/node-view.ts';
 import {
+  FIELDS_QUERY_SCHEMA,
   booleanArg,
   collectionBody,
   invalid,
@@ -180,15 +181,7 @@ export async function nodeRoutes(app: FastifyInstance, ctx: ApiContext): Promise
 
   app.get<{ Params: { ident: string }; Querystring: { fields?: string } }>(
     '/nodes/:ident',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: { fields: { type: 'string' } },
-          additionalProperties: false,
-        },
-      },
-    },
+    { schema: { querystring: FIELDS_QUERY_SCHEMA } },
     async (request) => {
       const fields = requestedFields(request, request.query.fields, NODE_VIEW);
       const node = await ctx.store.nodes.get(request.params.ident);

@@ -4,6 +4,7 @@ import type { JsonObject } from '../../common/json.ts';
 import type { Portgroup } from '../../common/records.ts';
 import type { NewPortgroup, PortgroupFilter } from '../../db/store.ts';
 import {
+  FIELDS_QUERY_SCHEMA,
   collectionBody,
   DETAIL_QUERY_PROPERTIES,
   LIST_QUERY_PROPERTIES,
@@ -131,13 +132,7 @@ export async function portgroupRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     '/portgroups/:ident',
     {
       onRequest: since(23),
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: { fields: { type: 'string' } },
-          additionalProperties: false,
-        },
-      },
+      schema: { querystring: FIELDS_QUERY_SCHEMA },
     },
     async (request) => {
       const fields = requestedFields(request, request.query.fields, PORTGROUP_VIEW);

@@ -5,6 +5,7 @@ import type { Port } from '../../common/records.ts';
 import { isUuid } from '../../common/uuid.ts';
 import type { NewPort, PortFilter } from '../../db/store.ts';
 import {
+  FIELDS_QUERY_SCHEMA,
   collectionBody,
   DETAIL_QUERY_PROPERTIES,
   LIST_QUERY_PROPERTIES,
@@ -171,15 +172,7 @@ export async function portRoutes(app: FastifyInstance, ctx: ApiContext): Promise
 
   app.get<{ Params: { uuid: string }; Querystring: { fields?: string } }>(
     '/ports/:uuid',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: { fields: { type: 'string' } },
-          additionalProperties: false,
-        },
-      },
-    },
+    { schema: { querystring: FIELDS_QUERY_SCHEMA } },
     async (request) => {
       const fields = requestedFields(request, request.query.fields, PORT_VIEW);
       const port = await ctx.store.ports.get(uuidIdent(request.params.uuid));

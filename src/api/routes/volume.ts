@@ -5,6 +5,7 @@ import type { VolumeConnector, VolumeTarget } from '../../common/records.ts';
 import type { Conductor } from '../../conductor/conductor.ts';
 import type { Store } from '../../db/store.ts';
 import {
+  FIELDS_QUERY_SCHEMA,
   collectionBody,
   LIST_QUERY_PROPERTIES,
   pageInMemory,
@@ -205,13 +206,7 @@ function kindRoutes<R extends VolumeRecord>(
     `${base}/:uuid`,
     {
       onRequest,
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: { fields: { type: 'string' } },
-          additionalProperties: false,
-        },
-      },
+      schema: { querystring: FIELDS_QUERY_SCHEMA },
     },
     async (request) => {
       const fields = requestedFields(request, request.query.fields, kind.listing.table);
