@@ -17,8 +17,10 @@ import {
 import type { Microversion } from './microversions.ts';
 import { registerOpenApi } from './openapi.ts';
 import { validateStrictly } from './validation.ts';
+import { allocationRoutes } from './routes/allocations.ts';
 import { chassisRoutes } from './routes/chassis.ts';
 import { conductorRoutes } from './routes/conductors.ts';
+import { deployTemplateRoutes } from './routes/deploy-templates.ts';
 import { driverRoutes } from './routes/drivers.ts';
 import { eventRoutes } from './routes/events.ts';
 import { nodeActionRoutes } from './routes/node-actions.ts';
@@ -147,5 +149,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(async (scope) => volumeRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => conductorRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => eventRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => allocationRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => deployTemplateRoutes(scope, ctx), { prefix: '/v1' });
   return app;
 }

@@ -42,6 +42,8 @@ export const ERROR_CATALOGUE = {
   NotAcceptableAtVersion: { status: 406, parent: 'NotAcceptable', message: '{err}' },
   /** An endpoint newer than the request's microversion: for that client it does not exist. */
   NotFoundAtVersion: { status: 404, parent: 'NotFound', message: '{err}' },
+  /** A change to a resource newer than the request's microversion (Ironic answers 405 there). */
+  MethodNotAllowedAtVersion: { status: 405, message: '{err}' },
 
   // Authorisation.
   OperationNotPermitted: {

@@ -1,23 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { FerriteError } from '../../common/errors.ts';
 import type { ApiContext } from '../context.ts';
 import { since } from '../since.ts';
-
-/**
- * A trait as Ironic accepts it: a custom one (`CUSTOM_` and A-Z, 0-9, _) or
- * a standard one. Ferrite does not ship the standard catalogue, so it takes
- * any upper-case name in the standard style (`HW_CPU_X86_AVX2`,
- * `STORAGE_DISK_SSD`).
- */
-const TRAIT = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/;
-
-function checkTrait(trait: string): void {
-  if (trait.length > 255 || !TRAIT.test(trait)) {
-    throw new FerriteError('InvalidParameterValue', {
-      err: `Invalid trait "${trait}". A valid trait must be no longer than 255 characters. A custom trait must start with the prefix CUSTOM_ and use the following characters: A-Z, 0-9 and _`,
-    });
-  }
-}
+import { checkTrait } from '../traits.ts';
 
 const TRAITS_BODY = {
   type: 'object',
