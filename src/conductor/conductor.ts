@@ -37,6 +37,7 @@ import {
   injectNmi,
   setBootDevice,
   setBootMode,
+  setSecureBoot,
 } from './operations/management.ts';
 import { createNode, deleteNode, updateNode } from './operations/nodes.ts';
 import { changeTraits } from './operations/traits.ts';
@@ -386,6 +387,9 @@ export class Conductor {
   }
   getSupportedBootDevices(ident: string): ReturnType<typeof getSupportedBootDevices> {
     return getSupportedBootDevices(this.#ctx, ident);
+  }
+  setSecureBoot(ident: string, enabled: boolean): Promise<void> {
+    return setSecureBoot(this.#ctx, ident, enabled);
   }
   setBootMode(ident: string, mode: string): Promise<void> {
     return setBootMode(this.#ctx, ident, mode);

@@ -210,6 +210,24 @@ describe('node traits, VIFs, vendor passthru, console, RAID and the agent endpoi
     assert.equal(old.statusCode, 406);
   });
 
+  it('sets the boot mode and secure boot, and shows what the hardware reports', async () => {
+    const put = (what: string, target: unknown, version = 'latest') =>
+      call({ method: 'PUT', url: `/v1/nodes/sub1/states/${what}`, payload: { target } }, version);
+    assert.equal((await put('boot_mode', 'bios')).statusCode, 202);
+    const refused = await put('secure_boot', true);
+    assert.equal(refused.statusCode, 400, 'secure boot needs UEFI');
+    assert.equal((await put('boot_mode', 'uefi')).statusCode, 202);
+    assert.equal((await put('secure_boot', true)).statusCode, 202);
+    const states = await call({ method: 'GET', url: '/v1/nodes/sub1/states' });
+    const body = states.json<{ boot_mode: string; secure_boot: boolean }>();
+    assert.deepEqual([body.boot_mode, body.secure_boot], ['uefi', true]);
+    assert.equal((await put('boot_mode', 'floppy')).statusCode, 400);
+    assert.equal((await put('secure_boot', 'yes')).statusCode, 400);
+    assert.equal((await put('boot_mode', 'uefi', '1.75')).statusCode, 406);
+    const old = await call({ method: 'GET', url: '/v1/nodes/sub1/states' }, '1.74');
+    assert.equal('boot_mode' in old.json<Record<string, unknown>>(), false);
+  });
+
   it('looks a node up for its agent by MAC only while it waits for one, and checks heartbeats', async () => {
     await harness.store.ports.create({ nodeUuid: uuid, address: '52:54:00:aa:bb:02' });
     const notWaiting = await call({ method: 'GET', url: '/v1/lookup?addresses=52:54:00:AA:BB:02' });

@@ -82,4 +82,24 @@ export async function nodeStateRoutes(app: FastifyInstance, ctx: ApiContext): Pr
       return reply.status(202).send();
     },
   );
+
+  app.put<{ Params: { ident: string }; Body: { target: boolean } }>(
+    '/nodes/:ident/states/secure_boot',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['target'],
+          properties: { target: { type: 'boolean' } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!atLeast(request.apiVersion, 76)) throw notAtVersion('Setting secure boot', 76);
+      await ctx.conductor.setSecureBoot(request.params.ident, request.body.target);
+      reply.header('Location', `${baseUrl(request)}/v1/nodes/${request.params.ident}/states`);
+      return reply.status(202).send();
+    },
+  );
 }

@@ -81,5 +81,26 @@ export function setBootMode(ctx: ConductorContext, ident: string, mode: string):
       });
     }
     await management.setBootMode(task, mode);
+    // The node's boot_mode is what the hardware now reports.
+    task.node.bootMode = (await management.getBootMode?.(task)) ?? mode;
+  });
+}
+
+/** Turns secure boot on or off, and records what the hardware then reports. */
+export function setSecureBoot(
+  ctx: ConductorContext,
+  ident: string,
+  enabled: boolean,
+): Promise<void> {
+  return ctx.tasks.run(ident, { purpose: 'setting secure boot' }, async (task) => {
+    const management = requireInterface(task.driver, 'management');
+    if (!management.setSecureBootState) {
+      throw new FerriteError('UnsupportedDriverExtension', {
+        driver: task.node.driver,
+        extension: 'set_secure_boot_state',
+      });
+    }
+    await management.setSecureBootState(task, enabled);
+    task.node.secureBoot = (await management.getSecureBootState?.(task)) ?? enabled;
   });
 }

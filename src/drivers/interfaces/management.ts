@@ -37,6 +37,10 @@ export interface ManagementInterface extends BaseInterface {
   setBootMode?(task: Task, mode: BootMode): Promise<void>;
   /** Null when the hardware cannot tell. */
   getBootMode?(task: Task): Promise<BootMode | null>;
+  /** Turns UEFI secure boot on or off. Absent when the hardware cannot. */
+  setSecureBootState?(task: Task, enabled: boolean): Promise<void>;
+  /** Null when the hardware cannot tell. */
+  getSecureBootState?(task: Task): Promise<boolean | null>;
 }
 
 export abstract class ManagementBase extends InterfaceBase implements ManagementInterface {

@@ -20,6 +20,7 @@ export const FAKE_MANAGEMENT_KEYS = {
   bootDevice: 'fake_boot_device',
   persistent: 'fake_boot_device_persistent',
   bootMode: 'fake_boot_mode',
+  secureBoot: 'fake_secure_boot',
   nmiCount: 'fake_nmi_count',
 } as const;
 
@@ -92,5 +93,20 @@ export class FakeManagement extends ManagementBase {
   async getBootMode(task: Task): Promise<BootMode | null> {
     const mode = task.node.driverInternalInfo[FAKE_MANAGEMENT_KEYS.bootMode];
     return isBootMode(mode) ? mode : BootMode.UEFI;
+  }
+
+  /** Secure boot is a UEFI feature: refused while the fake machine boots the legacy BIOS way. */
+  async setSecureBootState(task: Task, enabled: boolean): Promise<void> {
+    if (enabled && (await this.getBootMode(task)) !== BootMode.UEFI) {
+      throw new FerriteError('InvalidParameterValue', {
+        err: 'Secure boot can only be turned on when the node boots in UEFI mode.',
+      });
+    }
+    await fakeWait(task, this.delay);
+    task.node.driverInternalInfo[FAKE_MANAGEMENT_KEYS.secureBoot] = enabled;
+  }
+
+  async getSecureBootState(task: Task): Promise<boolean | null> {
+    return task.node.driverInternalInfo[FAKE_MANAGEMENT_KEYS.secureBoot] === true;
   }
 }
