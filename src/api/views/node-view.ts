@@ -69,6 +69,8 @@ export const NODE_FIELDS: readonly (readonly [name: string, minor: number, read:
   ['retired', 61, (n) => n.retired],
   ['retired_reason', 61, (n) => n.retiredReason],
   ['lessee', 65, (n) => n.lessee],
+  // Ferrite has no BIOS interface yet: every node has Ironic's no-op one.
+  ['bios_interface', 40, () => 'no-bios'],
   // The conductor that manages the node: the one that last took it.
   ['conductor', 49, (n) => n.conductorAffinity],
   ['allocation_uuid', 52, (n) => n.allocationUuid],
