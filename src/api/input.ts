@@ -31,7 +31,7 @@ export type WritableTable<R> = Readonly<Record<string, WritableField<R>>>;
 
 function wrongType(field: string, expected: string, value: JsonValue): FerriteError {
   return invalid(
-    `Invalid value for field "${field}": expected ${expected}, got ${JSON.stringify(value)}`,
+    `Invalid value for field "${field}": expected ${expected}, got ${jsonType(value)}`,
   );
 }
 
@@ -203,4 +203,18 @@ export function patchChanges<R>(
     if (JSON.stringify(next) !== JSON.stringify(record[spec.key] ?? null)) changes[spec.key] = next;
   }
   return changes as Partial<R>;
+}
+
+/**
+ * The JSON type of a value, for error messages: the value itself is never
+ * echoed, since it may hold a secret (a password sent in the wrong place).
+ */
+export function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'number') return 'a number';
+  if (typeof value === 'boolean') return 'a boolean';
+  return typeof value;
 }

@@ -1,3 +1,4 @@
+import { jsonType, objectReader, uuidReader } from '../input.ts';
 import type { FastifyRequest } from 'fastify';
 import { FerriteError, isFerriteError } from '../../common/errors.ts';
 import type { JsonObject, JsonValue } from '../../common/json.ts';
@@ -6,7 +7,6 @@ import { isUuid } from '../../common/uuid.ts';
 import type { NewAllocation } from '../../db/store.ts';
 import { invalid, notAcceptable } from '../collection.ts';
 import type { ApiContext } from '../context.ts';
-import { objectReader, uuidReader } from '../input.ts';
 import type { WritableTable } from '../input.ts';
 import { rootField } from '../json-patch.ts';
 import type { PatchOperation } from '../json-patch.ts';
@@ -145,9 +145,7 @@ function stringsOf(value: JsonValue | undefined): string[] {
 const ALLOCATION_NAME_READER = (value: JsonValue): unknown => {
   if (value === null || value === '') return null;
   if (typeof value !== 'string') {
-    throw invalid(
-      `Invalid value for field "name": expected a string, got ${JSON.stringify(value)}`,
-    );
+    throw invalid(`Invalid value for field "name": expected a string, got ${jsonType(value)}`);
   }
   if (!isValidAllocationName(value)) {
     throw invalid(`Cannot update allocation with invalid name '${value}'`);

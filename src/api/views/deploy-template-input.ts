@@ -1,9 +1,9 @@
+import { jsonType, objectReader, uuidReader } from '../input.ts';
 import { FerriteError } from '../../common/errors.ts';
 import { isJsonObject } from '../../common/json.ts';
 import type { JsonValue } from '../../common/json.ts';
 import type { DeployTemplate, DeployTemplateStep } from '../../common/records.ts';
 import { isUuid } from '../../common/uuid.ts';
-import { objectReader, uuidReader } from '../input.ts';
 import type { Reader, WritableTable } from '../input.ts';
 import { invalidTrait, isValidTrait } from '../traits.ts';
 
@@ -34,7 +34,7 @@ const templateNameReader: Reader = (value) => {
 function readStep(value: JsonValue, index: number): DeployTemplateStep {
   const where = `steps[${index}]`;
   if (!isJsonObject(value)) {
-    throw invalidTemplate(`${where} must be an object, got ${JSON.stringify(value)}`);
+    throw invalidTemplate(`${where} must be an object, got ${jsonType(value)}`);
   }
   const unknown = Object.keys(value).filter((k) => !STEP_FIELDS.includes(k));
   if (unknown.length > 0) {

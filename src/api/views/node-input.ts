@@ -1,3 +1,4 @@
+import { jsonType } from '../input.ts';
 import { FerriteError } from '../../common/errors.ts';
 import type { JsonObject, JsonValue } from '../../common/json.ts';
 import type { Node } from '../../common/records.ts';
@@ -23,7 +24,7 @@ export interface WritableNodeField {
 
 function invalid(field: string, expected: string, value: JsonValue): FerriteError {
   return new FerriteError('InvalidParameterValue', {
-    err: `Invalid value for field "${field}": expected ${expected}, got ${JSON.stringify(value)}`,
+    err: `Invalid value for field "${field}": expected ${expected}, got ${jsonType(value)}`,
   });
 }
 
