@@ -4,8 +4,6 @@ import { systemClock } from '../common/clock.ts';
 import type { Clock } from '../common/clock.ts';
 import { FerriteError } from '../common/errors.ts';
 import { parseDatabaseUrl, redact } from './database-url.ts';
-import { openPostgresStore } from './postgres/postgres-store.ts';
-import { openSqliteStore } from './sqlite/sqlite-store.ts';
 import type { DatabaseUrl, Store } from './store.ts';
 
 export interface OpenStoreOptions {
@@ -57,8 +55,11 @@ export async function openStore(url: DatabaseUrl, options: OpenStoreOptions = {}
   try {
     if (location.dialect === 'sqlite') {
       if (location.path !== ':memory:') mkdirSync(dirname(location.path), { recursive: true });
+      // Each dialect is loaded only when used: a SQLite service never holds the PostgreSQL driver.
+      const { openSqliteStore } = await import('./sqlite/sqlite-store.ts');
       return await openSqliteStore(location.path, clock);
     }
+    const { openPostgresStore } = await import('./postgres/postgres-store.ts');
     return await openPostgresStore(location.url, poolSize, clock);
   } catch (error) {
     if (!isConnectionFailure(error)) throw error;
