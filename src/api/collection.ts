@@ -146,6 +146,12 @@ export interface Listing<K extends string> {
   /** undefined: everything the version knows. */
   readonly shown: ReadonlySet<string> | undefined;
   readonly limit: number;
+  /**
+   * How many rows to ask the store for: one more than the page shows, so the
+   * answer has a `next` link only when there is a next page (Ironic's has one
+   * whenever the page is full, which costs its clients an empty last page).
+   */
+  readonly fetch: number;
   readonly marker: string | undefined;
   readonly sortKey: K;
   readonly sortDir: 'asc' | 'desc';
@@ -196,6 +202,7 @@ export function readListing<T, K extends string>(
   return {
     shown: detail ? undefined : (fields ?? new Set(spec.defaults)),
     limit,
+    fetch: limit + 1,
     marker: query.marker,
     sortKey,
     sortDir,
@@ -204,8 +211,9 @@ export function readListing<T, K extends string>(
 }
 
 /**
- * The answer of a listing: `{ <name>: [...] }`, with a `next` link when the
- * page is full (the last item is the next page's marker), as Ironic does.
+ * The answer of a listing: `{ <name>: [...] }`, with a `next` link when
+ * `items` (up to `listing.fetch` of them) hold more than a page; the page's
+ * last item is the next page's marker, as in Ironic.
  */
 export function collectionBody<T>(
   request: FastifyRequest,
@@ -216,9 +224,11 @@ export function collectionBody<T>(
   render: (item: T) => JsonObject,
   markerOf: (item: T) => string,
 ): JsonObject {
-  const body: JsonObject = { [name]: items.map(render) };
-  const last = items[items.length - 1];
-  if (last !== undefined && items.length === listing.limit) {
+  const more = items.length > listing.limit;
+  const page = more ? items.slice(0, listing.limit) : items;
+  const body: JsonObject = { [name]: page.map(render) };
+  const last = page[page.length - 1];
+  if (last !== undefined && more) {
     const params = [
       ...listing.nextParams,
       `limit=${listing.limit}`,
@@ -264,7 +274,7 @@ export function pageInMemory<T>(
     if (index < 0) throw notFound(marker);
     start = index + 1;
   }
-  return sorted.slice(start, start + listing.limit);
+  return sorted.slice(start, start + listing.fetch);
 }
 
 /** The query of a single-resource GET: only `fields`. */

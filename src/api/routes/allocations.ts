@@ -79,7 +79,7 @@ async function listAllocations(
     query.state !== undefined && state === undefined
       ? []
       : await ctx.store.allocations.list(filter, {
-          limit: listing.limit,
+          limit: listing.fetch,
           sortKey: listing.sortKey,
           sortDir: listing.sortDir,
           ...(listing.marker !== undefined ? { marker: listing.marker } : {}),

@@ -42,7 +42,7 @@ async function listChassis(
 ): Promise<JsonObject> {
   const listing = readListing(request, request.query, CHASSIS_LISTING, detailPath);
   const chassis = await ctx.store.chassis.list({
-    limit: listing.limit,
+    limit: listing.fetch,
     sortKey: listing.sortKey,
     sortDir: listing.sortDir,
     ...(listing.marker !== undefined ? { marker: listing.marker } : {}),

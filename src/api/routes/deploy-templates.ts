@@ -39,7 +39,7 @@ async function listTemplates(
 ): Promise<JsonObject> {
   const listing = readListing(request, request.query, DEPLOY_TEMPLATE_LISTING, detailPath);
   const templates = await ctx.store.deployTemplates.list({
-    limit: listing.limit,
+    limit: listing.fetch,
     sortKey: listing.sortKey,
     sortDir: listing.sortDir,
     ...(listing.marker !== undefined ? { marker: listing.marker } : {}),

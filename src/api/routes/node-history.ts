@@ -48,12 +48,13 @@ export async function nodeHistoryRoutes(app: FastifyInstance, ctx: ApiContext): 
       const detail = booleanArg('detail', request.query.detail) === true;
       const limit = Math.min(request.query.limit ?? MAX_LIMIT, MAX_LIMIT);
       const events = await ctx.store.nodeHistory.list(node.uuid, {
-        limit,
+        limit: limit + 1,
         ...(request.query.marker !== undefined ? { marker: request.query.marker } : {}),
       });
       const listing: Listing<string> = {
         shown: detail ? undefined : SUMMARY,
         limit,
+        fetch: limit + 1,
         marker: request.query.marker,
         sortKey: 'createdAt',
         sortDir: 'asc',

@@ -140,7 +140,7 @@ export async function listNodes(
   const nodes = await ctx.store.nodes.list(
     { ...filterOf(request, q), ...options.scope },
     {
-      limit: listing.limit,
+      limit: listing.fetch,
       sortKey: listing.sortKey,
       sortDir: listing.sortDir,
       ...(listing.marker !== undefined ? { marker: listing.marker } : {}),

@@ -63,7 +63,7 @@ async function listPortgroups(
   }
   if (query.address !== undefined) filter.address = normaliseMac(query.address);
   const portgroups = await ctx.store.portgroups.list(filter, {
-    limit: listing.limit,
+    limit: listing.fetch,
     sortKey: listing.sortKey,
     sortDir: listing.sortDir,
     ...(listing.marker !== undefined ? { marker: listing.marker } : {}),

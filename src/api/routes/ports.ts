@@ -107,7 +107,7 @@ async function listPorts(
   const listing = readListing(request, request.query, PORT_LISTING, detailPath);
   const filter = await filterOf(ctx, request, request.query, scope);
   const ports = await ctx.store.ports.list(filter, {
-    limit: listing.limit,
+    limit: listing.fetch,
     sortKey: listing.sortKey,
     sortDir: listing.sortDir,
     ...(listing.marker !== undefined ? { marker: listing.marker } : {}),
