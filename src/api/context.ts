@@ -23,5 +23,13 @@ export interface ApiContext {
 
 /** The base URL the client used, for the links in answers. */
 export function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
+  // Listings ask once per item; Fastify works the host and protocol out anew on each read.
+  let url = baseUrls.get(request);
+  if (url === undefined) {
+    url = `${request.protocol}://${request.host}`;
+    baseUrls.set(request, url);
+  }
+  return url;
 }
+
+const baseUrls = new WeakMap<FastifyRequest, string>();
