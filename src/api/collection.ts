@@ -283,3 +283,30 @@ export const FIELDS_QUERY_SCHEMA = {
   properties: { fields: { type: 'string' } },
   additionalProperties: false,
 } as const;
+
+/** The store's page request for a checked listing. */
+export function pageOf<K extends string>(
+  listing: Listing<K>,
+): { limit: number; sortKey: K; sortDir: 'asc' | 'desc'; marker?: string } {
+  return {
+    limit: listing.fetch,
+    sortKey: listing.sortKey,
+    sortDir: listing.sortDir,
+    ...(listing.marker !== undefined ? { marker: listing.marker } : {}),
+  };
+}
+
+/** The query schema of a listing: the shared arguments (fewer on `…/detail`) and its own filters. */
+export function listQuerySchema<P extends Record<string, { readonly type: string }>>(
+  detailPath: boolean,
+  filters: P = {} as P,
+) {
+  return {
+    type: 'object',
+    properties: {
+      ...(detailPath ? DETAIL_QUERY_PROPERTIES : LIST_QUERY_PROPERTIES),
+      ...filters,
+    },
+    additionalProperties: false,
+  } as const;
+}

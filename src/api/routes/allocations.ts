@@ -3,7 +3,13 @@ import { FerriteError } from '../../common/errors.ts';
 import type { JsonObject } from '../../common/json.ts';
 import type { Allocation, AllocationState } from '../../common/records.ts';
 import type { AllocationFilter } from '../../db/store.ts';
-import { collectionBody, notAcceptable, readListing, requestedFields } from '../collection.ts';
+import {
+  pageOf,
+  collectionBody,
+  notAcceptable,
+  readListing,
+  requestedFields,
+} from '../collection.ts';
 import type { ListQuery } from '../collection.ts';
 import type { ApiContext } from '../context.ts';
 import { baseUrl } from '../context.ts';
@@ -78,12 +84,7 @@ async function listAllocations(
   const allocations =
     query.state !== undefined && state === undefined
       ? []
-      : await ctx.store.allocations.list(filter, {
-          limit: listing.fetch,
-          sortKey: listing.sortKey,
-          sortDir: listing.sortDir,
-          ...(listing.marker !== undefined ? { marker: listing.marker } : {}),
-        });
+      : await ctx.store.allocations.list(filter, pageOf(listing));
   const filters = (['node', 'resource_class', 'state', 'owner'] as const)
     .filter((name) => query[name] !== undefined)
     .map((name) => `${name}=${encodeURIComponent(String(query[name]))}`);

@@ -4,10 +4,10 @@ import { FerriteError } from '../../common/errors.ts';
 import type { JsonObject } from '../../common/json.ts';
 import type { Chassis } from '../../common/records.ts';
 import {
+  listQuerySchema,
+  pageOf,
   FIELDS_QUERY_SCHEMA,
   collectionBody,
-  DETAIL_QUERY_PROPERTIES,
-  LIST_QUERY_PROPERTIES,
   readListing,
   requestedFields,
 } from '../collection.ts';
@@ -28,11 +28,7 @@ import {
 import { listNodes } from './nodes.ts';
 
 function querySchema(detailPath: boolean) {
-  return {
-    type: 'object',
-    properties: detailPath ? DETAIL_QUERY_PROPERTIES : LIST_QUERY_PROPERTIES,
-    additionalProperties: false,
-  } as const;
+  return listQuerySchema(detailPath);
 }
 
 async function listChassis(
@@ -41,12 +37,7 @@ async function listChassis(
   detailPath: boolean,
 ): Promise<JsonObject> {
   const listing = readListing(request, request.query, CHASSIS_LISTING, detailPath);
-  const chassis = await ctx.store.chassis.list({
-    limit: listing.fetch,
-    sortKey: listing.sortKey,
-    sortDir: listing.sortDir,
-    ...(listing.marker !== undefined ? { marker: listing.marker } : {}),
-  });
+  const chassis = await ctx.store.chassis.list(pageOf(listing));
   return collectionBody(
     request,
     'chassis',

@@ -3,9 +3,9 @@ import type { JsonObject } from '../../common/json.ts';
 import type { DeployTemplate } from '../../common/records.ts';
 import type { NewDeployTemplate } from '../../db/store.ts';
 import {
+  listQuerySchema,
+  pageOf,
   collectionBody,
-  DETAIL_QUERY_PROPERTIES,
-  LIST_QUERY_PROPERTIES,
   readListing,
   requestedFields,
 } from '../collection.ts';
@@ -25,11 +25,7 @@ import {
 } from '../views/deploy-template-view.ts';
 
 function querySchema(detailPath: boolean) {
-  return {
-    type: 'object',
-    properties: detailPath ? DETAIL_QUERY_PROPERTIES : LIST_QUERY_PROPERTIES,
-    additionalProperties: false,
-  } as const;
+  return listQuerySchema(detailPath);
 }
 
 async function listTemplates(
@@ -38,12 +34,7 @@ async function listTemplates(
   detailPath: boolean,
 ): Promise<JsonObject> {
   const listing = readListing(request, request.query, DEPLOY_TEMPLATE_LISTING, detailPath);
-  const templates = await ctx.store.deployTemplates.list({
-    limit: listing.fetch,
-    sortKey: listing.sortKey,
-    sortDir: listing.sortDir,
-    ...(listing.marker !== undefined ? { marker: listing.marker } : {}),
-  });
+  const templates = await ctx.store.deployTemplates.list(pageOf(listing));
   return collectionBody(
     request,
     'deploy_templates',

@@ -12,6 +12,7 @@ import { baseUrl } from '../context.ts';
 import { atLeast } from '../microversions.ts';
 import { NODE_LISTING, NODE_VIEW, nodeView } from '../views/node-view.ts';
 import {
+  pageOf,
   FIELDS_QUERY_SCHEMA,
   booleanArg,
   collectionBody,
@@ -139,12 +140,7 @@ export async function listNodes(
   const listing = readListing(request, q, NODE_LISTING, options.detailPath);
   const nodes = await ctx.store.nodes.list(
     { ...filterOf(request, q), ...options.scope },
-    {
-      limit: listing.fetch,
-      sortKey: listing.sortKey,
-      sortDir: listing.sortDir,
-      ...(listing.marker !== undefined ? { marker: listing.marker } : {}),
-    },
+    pageOf(listing),
   );
   return collectionBody(
     request,

@@ -4,6 +4,7 @@ import type { JsonObject } from '../../common/json.ts';
 import type { Portgroup } from '../../common/records.ts';
 import type { NewPortgroup, PortgroupFilter } from '../../db/store.ts';
 import {
+  pageOf,
   FIELDS_QUERY_SCHEMA,
   collectionBody,
   DETAIL_QUERY_PROPERTIES,
@@ -62,12 +63,7 @@ async function listPortgroups(
     filter.nodeUuid = (await ctx.store.nodes.get(query.node)).uuid;
   }
   if (query.address !== undefined) filter.address = normaliseMac(query.address);
-  const portgroups = await ctx.store.portgroups.list(filter, {
-    limit: listing.fetch,
-    sortKey: listing.sortKey,
-    sortDir: listing.sortDir,
-    ...(listing.marker !== undefined ? { marker: listing.marker } : {}),
-  });
+  const portgroups = await ctx.store.portgroups.list(filter, pageOf(listing));
   return collectionBody(
     request,
     'portgroups',

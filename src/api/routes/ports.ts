@@ -5,6 +5,7 @@ import type { Port } from '../../common/records.ts';
 import { isUuid } from '../../common/uuid.ts';
 import type { NewPort, PortFilter } from '../../db/store.ts';
 import {
+  pageOf,
   FIELDS_QUERY_SCHEMA,
   collectionBody,
   DETAIL_QUERY_PROPERTIES,
@@ -106,12 +107,7 @@ async function listPorts(
 ): Promise<JsonObject> {
   const listing = readListing(request, request.query, PORT_LISTING, detailPath);
   const filter = await filterOf(ctx, request, request.query, scope);
-  const ports = await ctx.store.ports.list(filter, {
-    limit: listing.fetch,
-    sortKey: listing.sortKey,
-    sortDir: listing.sortDir,
-    ...(listing.marker !== undefined ? { marker: listing.marker } : {}),
-  });
+  const ports = await ctx.store.ports.list(filter, pageOf(listing));
   return collectionBody(
     request,
     'ports',
