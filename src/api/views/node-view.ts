@@ -94,13 +94,6 @@ export const NODE_LIST_FIELDS = [
   'links',
 ] as const;
 
-/** Field names the request's version knows. */
-export function knownNodeFields(request: FastifyRequest): Set<string> {
-  return new Set(
-    NODE_FIELDS.filter(([, minor]) => atLeast(request.apiVersion, minor)).map(([name]) => name),
-  );
-}
-
 /** The fields one microversion shows, in order: what nodeView walks for every node. */
 interface View {
   readonly names: readonly string[];
