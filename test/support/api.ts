@@ -4,6 +4,7 @@ import type { ApiOptions } from '../../src/api/context.ts';
 import { SimulatedClock } from '../../src/common/clock.ts';
 import { openStore } from '../../src/db/open.ts';
 import type { Store } from '../../src/db/store.ts';
+import type { ConductorSettings } from '../../src/conductor/config.ts';
 import { startConductor } from './conductor.ts';
 import type { ConductorHarness } from './conductor.ts';
 
@@ -25,10 +26,11 @@ export const TEST_SECRET = 'pw-5ecret-never-shown';
 /** `options`: what else buildApi is given (auth, TLS, body limit). */
 export async function startApi(
   options: Omit<ApiOptions, 'conductor' | 'store'> = {},
+  settings: ConductorSettings = {},
 ): Promise<ApiHarness> {
   const clock = new SimulatedClock(Date.now());
   const store = await openStore('sqlite::memory:', { clock });
-  const h = await startConductor(store, {}, { clock });
+  const h = await startConductor(store, settings, { clock });
   const api = await buildApi({ ...options, conductor: h.conductor, store });
   const leaks: string[] = [];
   api.addHook('onSend', async (request, _reply, payload) => {
