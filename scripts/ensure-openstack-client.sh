@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure the real Bare Metal command-line client is installed: Debian's
 # python3-ironicclient (the `baremetal` command) and python3-openstackclient
-# (`openstack baremetal ...`). test/api/baremetal-cli.test.ts drives a real
-# `ferrite serve` with it.
+# (`openstack baremetal ...`), and python3-openstacksdk, the library under
+# them. test/api/baremetal-cli.test.ts and test/api/openstacksdk.test.ts
+# drive a real `ferrite serve` with them.
 #
 # Idempotent and quick when both commands are there. Missing: install the
 # Debian packages with apt-get as root (running `apt-get update` first when
@@ -15,7 +16,7 @@ set -euo pipefail
 
 BAREMETAL=/usr/bin/baremetal
 OPENSTACK=/usr/bin/openstack
-PACKAGES=(python3-ironicclient python3-openstackclient)
+PACKAGES=(python3-ironicclient python3-openstackclient python3-openstacksdk)
 
 log() { echo "ensure-openstack-client: $*"; }
 fail() {
@@ -23,7 +24,9 @@ fail() {
   exit 1
 }
 
-installed() { [ -x "$BAREMETAL" ] && [ -x "$OPENSTACK" ]; }
+installed() {
+  [ -x "$BAREMETAL" ] && [ -x "$OPENSTACK" ] && /usr/bin/python3 -c 'import openstack' >/dev/null 2>&1
+}
 
 if installed; then
   log "the Bare Metal client is installed ($BAREMETAL, $OPENSTACK)."
@@ -48,6 +51,6 @@ if ! apt_install; then
   apt_install || fail "apt-get install ${PACKAGES[*]} failed."
 fi
 
-installed || fail "${PACKAGES[*]} are installed but $BAREMETAL or $OPENSTACK is missing."
+installed || fail "${PACKAGES[*]} are installed but $BAREMETAL, $OPENSTACK or the openstack module is missing."
 "$BAREMETAL" --version >/dev/null 2>&1 || fail "$BAREMETAL is installed but does not run ('$BAREMETAL --version' failed)."
 log "the Bare Metal client is installed ($BAREMETAL, $OPENSTACK)."
