@@ -8,18 +8,15 @@
 // commands run concurrently, and waiting for a node re-runs `node show` in a
 // bounded loop: the client's own start-up paces it.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcessByStdio } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { startServe } from '../support/serve.ts';
+import type { ServeProcess } from '../support/serve.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/ferrite.mjs', import.meta.url));
 /** Debian's client runs under /usr/bin/python3: call it by path, never through PATH. */
 const BAREMETAL = '/usr/bin/baremetal';
 const OPENSTACK = '/usr/bin/openstack';
@@ -112,9 +109,7 @@ it('finds the Bare Metal client installed', { skip }, () => {
 });
 
 describe('the Bare Metal command-line client against ferrite serve', { skip }, () => {
-  let dir: string;
-  let server: ChildProcessByStdio<null, Readable, Readable> | undefined;
-  let serverErr = '';
+  let serve: ServeProcess | undefined;
   let env: NodeJS.ProcessEnv;
   const outputs: CliResult[] = [];
 
@@ -173,44 +168,12 @@ describe('the Bare Metal command-line client against ferrite serve', { skip }, (
         `CI=true and the Bare Metal client is not installed (${missing.join(', ')} missing): ${INSTALL_HINT}`,
       );
     }
-    dir = mkdtempSync(join(tmpdir(), 'ferrite-cli-'));
-    const proc = spawn(
-      process.execPath,
-      [
-        BIN,
-        'serve',
-        '--port',
-        '0',
-        '--database',
-        `sqlite://${join(dir, 'ferrite.db')}`,
-        '--log-level',
-        'silent',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    server = proc;
-    proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (serverErr += chunk));
-    let out = '';
-    const endpoint = await new Promise<string>((resolve, reject) => {
-      proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (match?.[1]) resolve(match[1]);
-      });
-      proc.on('exit', (code) =>
-        reject(new Error(`ferrite serve exited with ${String(code)}: ${serverErr}`)),
-      );
-    });
-    env = clientEnv(endpoint, dir);
+    serve = await startServe('ferrite-cli-');
+    env = clientEnv(serve.url, serve.dir);
   });
 
   after(async () => {
-    if (server && server.exitCode === null && server.signalCode === null) {
-      const exited = once(server, 'exit');
-      server.kill('SIGTERM');
-      await exited;
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await serve?.stop();
   });
 
   it('lists and shows the hardware types, through both baremetal and openstack baremetal', async () => {
