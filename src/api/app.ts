@@ -17,6 +17,7 @@ import {
 import type { Microversion } from './microversions.ts';
 import { registerOpenApi } from './openapi.ts';
 import { validateStrictly } from './validation.ts';
+import { NodeJsonCache } from './views/node-json-cache.ts';
 import { allocationRoutes } from './routes/allocations.ts';
 import { chassisRoutes } from './routes/chassis.ts';
 import { conductorRoutes } from './routes/conductors.ts';
@@ -77,7 +78,11 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, allErrors: false, allowUnionTypes: true } },
     ...(options.https ? { https: options.https } : {}),
   });
-  const ctx: ApiContext = { conductor: options.conductor, store: options.store };
+  const ctx: ApiContext = {
+    conductor: options.conductor,
+    store: options.store,
+    nodeJson: new NodeJsonCache(),
+  };
 
   // Bodies are taken as sent (no "5" for 5); query strings are coerced to their types.
   validateStrictly(app);

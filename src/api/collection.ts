@@ -228,15 +228,23 @@ export function collectionBody<T>(
   const page = more ? items.slice(0, listing.limit) : items;
   const body: JsonObject = { [name]: page.map(render) };
   const last = page[page.length - 1];
-  if (last !== undefined && more) {
-    const params = [
-      ...listing.nextParams,
-      `limit=${listing.limit}`,
-      `marker=${encodeURIComponent(markerOf(last))}`,
-    ];
-    body['next'] = `${baseUrl(request)}/v1/${path}?${params.join('&')}`;
-  }
+  if (last !== undefined && more) body['next'] = nextLink(request, path, listing, markerOf(last));
   return body;
+}
+
+/** The `next` link of a full page whose last item is `marker`. */
+export function nextLink(
+  request: FastifyRequest,
+  path: string,
+  listing: Listing<string>,
+  marker: string,
+): string {
+  const params = [
+    ...listing.nextParams,
+    `limit=${listing.limit}`,
+    `marker=${encodeURIComponent(marker)}`,
+  ];
+  return `${baseUrl(request)}/v1/${path}?${params.join('&')}`;
 }
 
 /**

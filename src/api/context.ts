@@ -3,6 +3,7 @@ import type { ServerOptions as HttpsOptions } from 'node:https';
 import type { Authenticator } from './auth/authenticator.ts';
 import type { Conductor } from '../conductor/conductor.ts';
 import type { Store } from '../db/store.ts';
+import type { NodeJsonCache } from './views/node-json-cache.ts';
 
 export interface ApiOptions {
   readonly conductor: Conductor;
@@ -19,6 +20,8 @@ export interface ApiOptions {
 export interface ApiContext {
   readonly conductor: Conductor;
   readonly store: Store;
+  /** Node views already serialised, by node revision: what makes large listings cheap. */
+  readonly nodeJson: NodeJsonCache;
 }
 
 /** The base URL the client used, for the links in answers. */

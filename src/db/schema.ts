@@ -30,6 +30,8 @@ export interface NodeInterfaceColumns {
 
 export interface NodesTable extends NodeInterfaceColumns {
   uuid: string;
+  /** Changes with every update of the row (a trigger keeps it); see migration 0003. */
+  revision: number;
   name: string | null;
   description: string | null;
   driver: string;

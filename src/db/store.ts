@@ -94,6 +94,17 @@ export interface ShardCount {
   readonly count: number;
 }
 
+/** A node's revision: a number the database changes with every update of the node's row. */
+export interface NodeRevision {
+  readonly uuid: string;
+  readonly revision: number;
+}
+
+export interface RevisedNode {
+  readonly node: Node;
+  readonly revision: number;
+}
+
 /** Keyset pagination: rows after `marker` (a uuid) in `sortKey` order, then uuid. */
 export interface PageRequest<K extends string> {
   readonly limit?: number;
@@ -118,6 +129,14 @@ export interface NodeRepository {
   getMany(uuids: readonly string[]): Promise<Node[]>;
   list(filter?: NodeFilter, page?: PageRequest<NodeSortKey>): Promise<Node[]>;
   count(filter?: NodeFilter): Promise<number>;
+  /**
+   * The uuid and revision of each node `list` would return, in its order: a
+   * light read for callers that cache what they make of a node, keyed by its
+   * revision (which changes with every update of the node).
+   */
+  revisions(filter?: NodeFilter, page?: PageRequest<NodeSortKey>): Promise<NodeRevision[]>;
+  /** The nodes among `uuids` that exist, each with its revision; in no particular order. */
+  getWithRevisions(uuids: readonly string[]): Promise<RevisedNode[]>;
   /**
    * Writes `changes` (only those fields) and bumps updated_at; also
    * provision_updated_at when provisionState changes. Never touches the

@@ -53,7 +53,7 @@ async function listChassisNodes(
   ctx: ApiContext,
   request: FastifyRequest<{ Params: { uuid: string }; Querystring: ListQuery }>,
   detailPath: boolean,
-): Promise<JsonObject> {
+): Promise<string> {
   const chassis = await ctx.store.chassis.get(uuidIdent(request.params.uuid));
   return listNodes(ctx, request, {
     path: `chassis/${chassis.uuid}/nodes${detailPath ? '/detail' : ''}`,
@@ -73,7 +73,8 @@ export async function chassisRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     app.get<{ Params: { uuid: string }; Querystring: ListQuery }>(
       `/chassis/:uuid/nodes${detailPath ? '/detail' : ''}`,
       { schema: { querystring: querySchema(detailPath) } },
-      (request) => listChassisNodes(ctx, request, detailPath),
+      async (request, reply) =>
+        reply.type('application/json').send(await listChassisNodes(ctx, request, detailPath)),
     );
   }
   // A chassis's nodes are a read-only listing: nodes are managed at /v1/nodes.

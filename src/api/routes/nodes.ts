@@ -15,7 +15,7 @@ import {
   pageOf,
   FIELDS_QUERY_SCHEMA,
   booleanArg,
-  collectionBody,
+  nextLink,
   invalid,
   LIST_QUERY_PROPERTIES,
   readListing,
@@ -126,31 +126,49 @@ function filterOf(request: FastifyRequest, query: NodeQuery): NodeFilter {
 
 /**
  * One page of nodes, as `/v1/nodes`, `/v1/nodes/detail` and the nodes of a
- * chassis list them: filtered by the query and by `scope`, with `next`.
+ * chassis list them: filtered by the query and by `scope`, with `next`; the
+ * answer's JSON text. The page is read as uuids and revisions; only nodes
+ * changed since their view was last written are read and viewed again.
  */
 export async function listNodes(
   ctx: ApiContext,
   request: FastifyRequest<{ Querystring: NodeQuery }>,
   options: { readonly path: string; readonly detailPath: boolean; readonly scope?: NodeFilter },
-): Promise<JsonObject> {
+): Promise<string> {
   const q = request.query;
   if (q.detail !== undefined && options.detailPath) {
     throw invalid('The "detail" parameter is for /v1/nodes, not /v1/nodes/detail.');
   }
   const listing = readListing(request, q, NODE_LISTING, options.detailPath);
-  const nodes = await ctx.store.nodes.list(
+  const rows = await ctx.store.nodes.revisions(
     { ...filterOf(request, q), ...options.scope },
     pageOf(listing),
   );
-  return collectionBody(
-    request,
-    'nodes',
-    options.path,
-    nodes,
-    listing,
-    (n) => nodeView(n, request, listing.shown),
-    (n) => n.uuid,
-  );
+  const more = rows.length > listing.limit;
+  const page = more ? rows.slice(0, listing.limit) : rows;
+  const variant = `${request.apiVersion.minor}|${listing.shown ? [...listing.shown].join(',') : '*'}|${baseUrl(request)}`;
+  const cache = ctx.nodeJson;
+  const stale = page.filter((r) => cache.get(r.uuid, r.revision, variant) === undefined);
+  const fresh = new Map<string, string>();
+  for (const { node, revision } of await ctx.store.nodes.getWithRevisions(
+    stale.map((r) => r.uuid),
+  )) {
+    const json = JSON.stringify(nodeView(node, request, listing.shown));
+    cache.set(node.uuid, revision, variant, json);
+    fresh.set(node.uuid, json);
+  }
+  const parts: string[] = [];
+  for (const r of page) {
+    // A node deleted since the page was read is left out; one changed since is shown as it is now.
+    const json = cache.get(r.uuid, r.revision, variant) ?? fresh.get(r.uuid);
+    if (json !== undefined) parts.push(json);
+  }
+  const last = page[page.length - 1];
+  const next =
+    more && last !== undefined
+      ? `,"next":${JSON.stringify(nextLink(request, options.path, listing, last.uuid))}`
+      : '';
+  return `{"nodes":[${parts.join(',')}]${next}}`;
 }
 
 function newNodeFrom(request: FastifyRequest, body: JsonObject): NewNode {
@@ -167,12 +185,18 @@ export async function nodeRoutes(app: FastifyInstance, ctx: ApiContext): Promise
   app.get<{ Querystring: NodeQuery }>(
     '/nodes',
     { schema: { querystring: LIST_QUERY_SCHEMA } },
-    (request) => listNodes(ctx, request, { path: 'nodes', detailPath: false }),
+    async (request, reply) =>
+      reply
+        .type('application/json')
+        .send(await listNodes(ctx, request, { path: 'nodes', detailPath: false })),
   );
   app.get<{ Querystring: NodeQuery }>(
     '/nodes/detail',
     { schema: { querystring: LIST_QUERY_SCHEMA } },
-    (request) => listNodes(ctx, request, { path: 'nodes/detail', detailPath: true }),
+    async (request, reply) =>
+      reply
+        .type('application/json')
+        .send(await listNodes(ctx, request, { path: 'nodes/detail', detailPath: true })),
   );
 
   app.get<{ Params: { ident: string }; Querystring: { fields?: string } }>(

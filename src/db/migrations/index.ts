@@ -3,6 +3,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { Database } from '../schema.ts';
 import * as initialSchema from './0001-initial-schema.ts';
 import * as allocationsTemplatesHistory from './0002-allocations-templates-history.ts';
+import * as nodeRevision from './0003-node-revision.ts';
 
 /**
  * Every migration, in order, listed in code rather than read from the
@@ -12,6 +13,7 @@ import * as allocationsTemplatesHistory from './0002-allocations-templates-histo
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
   '0002-allocations-templates-history': allocationsTemplatesHistory,
+  '0003-node-revision': nodeRevision,
 };
 
 const provider: MigrationProvider = {

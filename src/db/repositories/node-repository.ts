@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Insertable, Selectable } from 'kysely';
 import { FerriteError } from '../../common/errors.ts';
 import type { Node } from '../../common/records.ts';
@@ -13,9 +13,11 @@ import type {
   NodeChanges,
   NodeFilter,
   NodeRepository,
+  NodeRevision,
   NodeSortKey,
   NodeTimestamps,
   PageRequest,
+  RevisedNode,
   ShardCount,
 } from '../store.ts';
 import { nodeFilter } from './node-filter.ts';
@@ -80,6 +82,8 @@ export class KyselyNodeRepository implements NodeRepository {
       reservation: null,
       created_at: createdAt,
       updated_at: null,
+      // Random, so that a uuid deleted and created again never repeats a revision.
+      revision: randomInt(2 ** 30),
     };
     await guard(
       ctx,
@@ -149,6 +153,38 @@ export class KyselyNodeRepository implements NodeRepository {
     if (where !== undefined) query = query.where(where);
     const rows = await applyKeyset(query, keyset).execute();
     return this.#withTraits(rows);
+  }
+
+  async revisions(
+    filter: NodeFilter = {},
+    page?: PageRequest<NodeSortKey>,
+  ): Promise<NodeRevision[]> {
+    const ctx = this.#ctx;
+    const keyset = await resolvePage(
+      ctx,
+      'nodes',
+      SORT_COLUMNS,
+      page,
+      DEFAULT_SORT,
+      (marker) => new FerriteError('NodeNotFound', { node: marker }),
+    );
+    let query = ctx.db.selectFrom('nodes').select(['uuid', 'revision']);
+    const where = nodeFilter(filter);
+    if (where !== undefined) query = query.where(where);
+    const rows = await applyKeyset(query, keyset).execute();
+    return rows.map((r) => ({ uuid: r.uuid, revision: r.revision }));
+  }
+
+  async getWithRevisions(uuids: readonly string[]): Promise<RevisedNode[]> {
+    if (uuids.length === 0) return [];
+    const ctx = this.#ctx;
+    const rows = await ctx.db
+      .selectFrom('nodes')
+      .selectAll()
+      .where(ctx.dialect.inList('uuid', ctx.dialect.list(uuids)))
+      .execute();
+    const nodes = await this.#withTraits(rows);
+    return nodes.map((node, i) => ({ node, revision: rows[i]?.revision ?? -1 }));
   }
 
   async count(filter: NodeFilter = {}): Promise<number> {

@@ -14,6 +14,7 @@ const NODE_TABLE_COLUMNS: readonly (keyof NodesTable)[] = [
   'reservation',
   'created_at',
   'updated_at',
+  'revision',
   ...Object.values(NODE_FIELDS).map(([column]) => column),
 ];
 
