@@ -30,6 +30,7 @@ import {
   RELEASE,
   RESERVATION,
   RESERVE,
+  NEXT_REVISION,
   TOUCH,
 } from './node-statements.ts';
 import {
@@ -232,7 +233,12 @@ export class KyselyNodeRepository implements NodeRepository {
     const { columns, timestamps } = this.#columnsFor(changes);
     const result = await guard(
       ctx,
-      () => ctx.db.updateTable('nodes').set(columns).where('uuid', '=', uuid).executeTakeFirst(),
+      () =>
+        ctx.db
+          .updateTable('nodes')
+          .set({ ...columns, revision: NEXT_REVISION })
+          .where('uuid', '=', uuid)
+          .executeTakeFirst(),
       this.#explain(uuid, changes),
     );
     if (Number(result.numUpdatedRows) === 0) throw new FerriteError('NodeNotFound', { node: uuid });
@@ -246,7 +252,7 @@ export class KyselyNodeRepository implements NodeRepository {
     const write = async (tx: StoreContext): Promise<Selectable<NodesTable>> => {
       const row = await tx.db
         .updateTable('nodes')
-        .set(columns)
+        .set({ ...columns, revision: NEXT_REVISION })
         .where('uuid', '=', uuid)
         .returningAll()
         .executeTakeFirst();
@@ -314,7 +320,11 @@ export class KyselyNodeRepository implements NodeRepository {
                 () =>
                   ctx.db
                     .updateTable('nodes')
-                    .set({ ...this.#columnsFor(changes).columns, reservation: null })
+                    .set({
+                      ...this.#columnsFor(changes).columns,
+                      reservation: null,
+                      revision: NEXT_REVISION,
+                    })
                     .where('uuid', '=', uuid)
                     .where('reservation', '=', host)
                     .executeTakeFirst(),
@@ -333,7 +343,12 @@ export class KyselyNodeRepository implements NodeRepository {
     const rows = await guard(ctx, () =>
       ctx.db
         .updateTable('nodes')
-        .set({ reservation: null, target_power_state: null, updated_at: now(ctx) })
+        .set({
+          reservation: null,
+          target_power_state: null,
+          updated_at: now(ctx),
+          revision: NEXT_REVISION,
+        })
         .where('reservation', '=', host)
         .returning('uuid')
         .execute(),
