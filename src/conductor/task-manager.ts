@@ -9,7 +9,7 @@ import { recordFailure } from './node-history.ts';
 import type { NodeChanges, NodeTimestamps, Store } from '../db/store.ts';
 import type { Driver } from '../drivers/driver.ts';
 import type { DriverFactory } from '../drivers/factory.ts';
-import type { Task } from '../drivers/task.ts';
+import type { BiosSettingReport, Task } from '../drivers/task.ts';
 import { isUuid } from '../common/uuid.ts';
 import type { ProvisionState } from '../common/states.ts';
 import type { WorkPool } from './work-pool.ts';
@@ -222,6 +222,11 @@ export class NodeTask implements Task {
     this.node.provisionState = next.provisionState;
     this.node.targetProvisionState = next.targetProvisionState;
     this.#manager.onTransition?.({ node: this.node.uuid, from, event, to: next.provisionState });
+  }
+
+  async saveBiosSettings(settings: readonly BiosSettingReport[]): Promise<void> {
+    this.#requireExclusive('save BIOS settings');
+    await this.#manager.store.bios.replace(this.node.uuid, settings);
   }
 
   async saveInventory(inventory: JsonObject, pluginData: JsonObject = {}): Promise<void> {

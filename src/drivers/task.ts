@@ -29,4 +29,16 @@ export interface Task {
   save(): Promise<void>;
   /** Keeps what inspection found (the inventory, and data about how it was gathered) for the API. */
   saveInventory(inventory: JsonObject, pluginData?: JsonObject): Promise<void>;
+  /** Records the BIOS settings the hardware reports: exactly these, replacing what was known. */
+  saveBiosSettings(settings: readonly BiosSettingReport[]): Promise<void>;
+}
+
+/** A BIOS setting as hardware reports it (the registry fields are optional). */
+export interface BiosSettingReport {
+  readonly name: string;
+  readonly value: string | null;
+  readonly attributeType?: string | null;
+  readonly allowableValues?: string[] | null;
+  readonly readOnly?: boolean | null;
+  readonly resetRequired?: boolean | null;
 }

@@ -127,6 +127,15 @@ describe('node history, BIOS settings, inventory and shards', () => {
       (await call({ method: 'GET', url: '/v1/nodes/inv1/inventory' }, '1.80')).statusCode,
       404,
     );
+    // Inspection also read the BIOS settings.
+    const bios = await call({ method: 'GET', url: '/v1/nodes/inv1/bios?detail=true' });
+    const settings = bios.json<{ bios: Body[] }>().bios;
+    assert.deepEqual(settings.map((b) => b['name']).sort(), [
+      'BootMode',
+      'ProcVirtualization',
+      'SerialNumber',
+    ]);
+    assert.equal(settings.find((b) => b['name'] === 'SerialNumber')?.['read_only'], true);
   });
 
   it('counts nodes per shard', async () => {

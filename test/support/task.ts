@@ -9,7 +9,7 @@ import type {
   VolumeTarget,
 } from '../../src/common/records.ts';
 import type { Driver } from '../../src/drivers/driver.ts';
-import type { Task } from '../../src/drivers/task.ts';
+import type { BiosSettingReport, Task } from '../../src/drivers/task.ts';
 import { makeNode } from './node.ts';
 
 export interface TestTaskOptions {
@@ -71,5 +71,12 @@ export class TestTask implements Task {
 
   async saveInventory(inventory: JsonObject, pluginData: JsonObject = {}): Promise<void> {
     this.inventory = { inventory, pluginData };
+  }
+
+  /** The BIOS settings last saved, for tests to read. */
+  bios: readonly BiosSettingReport[] = [];
+
+  async saveBiosSettings(settings: readonly BiosSettingReport[]): Promise<void> {
+    this.bios = settings;
   }
 }

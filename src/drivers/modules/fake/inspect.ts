@@ -5,7 +5,7 @@ import type { JsonObject } from '../../../common/json.ts';
 import { ProvisionState } from '../../../common/states.ts';
 import { InspectBase } from '../../interfaces/inspect.ts';
 import type { InspectResult } from '../../interfaces/inspect.ts';
-import type { Task } from '../../task.ts';
+import type { BiosSettingReport, Task } from '../../task.ts';
 import { fakeWait } from './options.ts';
 import type { FakeDelay } from './options.ts';
 
@@ -47,6 +47,7 @@ export class FakeInspect extends InspectBase {
     });
     task.node.properties = properties;
     await task.saveInventory(fakeInventory(task, hardware), { inspected_by: 'fake' });
+    await task.saveBiosSettings(FAKE_BIOS);
     return ProvisionState.MANAGEABLE;
   }
 
@@ -67,6 +68,27 @@ export class FakeInspect extends InspectBase {
     return { ...FAKE_HARDWARE, ...custom };
   }
 }
+
+/** The BIOS settings a fake machine reports, with their registry entries. */
+const FAKE_BIOS: readonly BiosSettingReport[] = [
+  {
+    name: 'BootMode',
+    value: 'Uefi',
+    attributeType: 'Enumeration',
+    allowableValues: ['Bios', 'Uefi'],
+    readOnly: false,
+    resetRequired: true,
+  },
+  {
+    name: 'ProcVirtualization',
+    value: 'Enabled',
+    attributeType: 'Enumeration',
+    allowableValues: ['Enabled', 'Disabled'],
+    readOnly: false,
+    resetRequired: true,
+  },
+  { name: 'SerialNumber', value: 'FAKE-0001', attributeType: 'String', readOnly: true },
+];
 
 /** The inventory a fake machine reports, in the ramdisk agent's shape (what `GET …/inventory` shows). */
 function fakeInventory(task: Task, hardware: JsonObject): JsonObject {
