@@ -59,13 +59,22 @@ export function notAcceptable(err: string): FerriteError {
   return new FerriteError('NotAcceptableAtVersion', { err });
 }
 
-/** A boolean query argument as clients send it: true/false, True/False (Python), 1/0, yes/no. */
-export function booleanArg(name: string, value: string | undefined): boolean | undefined {
-  if (value === undefined) return undefined;
+/** A boolean as clients spell it in text: true/false, True/False (Python), 1/0, yes/no, on/off. */
+export function booleanWord(value: string): boolean | undefined {
   const v = value.toLowerCase();
   if (['true', '1', 'yes', 'on', 't', 'y'].includes(v)) return true;
   if (['false', '0', 'no', 'off', 'f', 'n'].includes(v)) return false;
-  throw invalid(`Invalid value for ${name}: "${value}"; expected a boolean.`);
+  return undefined;
+}
+
+/** A boolean query argument. */
+export function booleanArg(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  const parsed = booleanWord(value);
+  if (parsed === undefined) {
+    throw invalid(`Invalid value for ${name}: "${value}"; expected a boolean.`);
+  }
+  return parsed;
 }
 
 /**

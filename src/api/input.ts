@@ -1,7 +1,7 @@
 import { FerriteError } from '../common/errors.ts';
 import type { JsonObject, JsonValue } from '../common/json.ts';
 import { isUuid } from '../common/uuid.ts';
-import { invalid, notAcceptable } from './collection.ts';
+import { booleanWord, invalid, notAcceptable } from './collection.ts';
 import { applyPatch, rootField } from './json-patch.ts';
 import type { PatchOperation } from './json-patch.ts';
 
@@ -75,12 +75,9 @@ export const objectReader: Reader = (value, field) => {
 /** Ironic accepts booleans and their spellings as strings. */
 export const booleanReader: Reader = (value, field) => {
   if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') {
-    const v = value.toLowerCase();
-    if (['true', '1', 'yes', 'on', 't', 'y'].includes(v)) return true;
-    if (['false', '0', 'no', 'off', 'f', 'n'].includes(v)) return false;
-  }
-  throw wrongType(field, 'a boolean', value);
+  const parsed = typeof value === 'string' ? booleanWord(value) : undefined;
+  if (parsed === undefined) throw wrongType(field, 'a boolean', value);
+  return parsed;
 };
 
 export const integerReader: Reader = (value, field) => {

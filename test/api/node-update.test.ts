@@ -61,7 +61,7 @@ describe('PATCH /v1/nodes/{ident}', () => {
       [[{ op: 'add', path: 'extra', value: 1 }], /path/],
       [[{ op: 'add', path: '/extra/x' }], /need a value/],
       [[{ op: 'replace', path: '/provision_state', value: 'active' }], /Cannot patch/],
-      [[{ op: 'replace', path: '/uuid', value: node.uuid }], /Cannot patch/],
+      [[{ op: 'replace', path: '/uuid', value: node.uuid }], /internal attribute/],
       [[{ op: 'add', path: '/traits', value: ['CUSTOM_X'] }], /node traits API/],
       [[{ op: 'add', path: '/nonsense', value: 1 }], /Cannot patch/],
       [[{ op: 'remove', path: '/extra/missing' }], /non-existent/],

@@ -1,15 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { FerriteError } from '../../common/errors.ts';
+import { notAcceptable } from '../collection.ts';
+import { booleanReader } from '../input.ts';
 import type { JsonObject } from '../../common/json.ts';
 import type { ApiContext } from '../context.ts';
 import { baseUrl } from '../context.ts';
 import { atLeast } from '../microversions.ts';
-
-function notAtVersion(what: string, minor: number): FerriteError {
-  return new FerriteError('NotAcceptableAtVersion', {
-    err: `${what} needs API version 1.${minor} or later.`,
-  });
-}
 
 /** `/v1/nodes/{node}/states/…`: console, RAID target, boot mode and secure boot. */
 export async function nodeStateRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -36,14 +31,7 @@ export async function nodeStateRoutes(app: FastifyInstance, ctx: ApiContext): Pr
       },
     },
     async (request, reply) => {
-      const raw = request.body.enabled;
-      const enabled =
-        typeof raw === 'boolean' ? raw : ['true', '1', 'yes', 'on'].includes(raw.toLowerCase());
-      if (typeof raw === 'string' && !enabled && !['false', '0', 'no', 'off'].includes(raw)) {
-        throw new FerriteError('InvalidParameterValue', {
-          err: `Invalid value for "enabled": "${raw}"; expected a boolean.`,
-        });
-      }
+      const enabled = booleanReader(request.body.enabled, 'enabled') as boolean;
       await ctx.conductor.setConsoleMode(request.params.ident, enabled);
       reply.header(
         'Location',
@@ -57,7 +45,8 @@ export async function nodeStateRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     '/nodes/:ident/states/raid',
     { schema: { body: { type: 'object' } } },
     async (request, reply) => {
-      if (!atLeast(request.apiVersion, 12)) throw notAtVersion('Setting the RAID target', 12);
+      if (!atLeast(request.apiVersion, 12))
+        throw notAcceptable('Setting the RAID target needs API version 1.12 or later.');
       await ctx.conductor.setTargetRaidConfig(request.params.ident, request.body);
       return reply.status(204).send();
     },
@@ -76,7 +65,8 @@ export async function nodeStateRoutes(app: FastifyInstance, ctx: ApiContext): Pr
       },
     },
     async (request, reply) => {
-      if (!atLeast(request.apiVersion, 76)) throw notAtVersion('Setting the boot mode', 76);
+      if (!atLeast(request.apiVersion, 76))
+        throw notAcceptable('Setting the boot mode needs API version 1.76 or later.');
       await ctx.conductor.setBootMode(request.params.ident, request.body.target);
       reply.header('Location', `${baseUrl(request)}/v1/nodes/${request.params.ident}/states`);
       return reply.status(202).send();
@@ -96,7 +86,8 @@ export async function nodeStateRoutes(app: FastifyInstance, ctx: ApiContext): Pr
       },
     },
     async (request, reply) => {
-      if (!atLeast(request.apiVersion, 76)) throw notAtVersion('Setting secure boot', 76);
+      if (!atLeast(request.apiVersion, 76))
+        throw notAcceptable('Setting secure boot needs API version 1.76 or later.');
       await ctx.conductor.setSecureBoot(request.params.ident, request.body.target);
       reply.header('Location', `${baseUrl(request)}/v1/nodes/${request.params.ident}/states`);
       return reply.status(202).send();

@@ -1,72 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { FerriteError, isFerriteError } from '../../common/errors.ts';
-import type { JsonObject } from '../../common/json.ts';
-import type { Node } from '../../common/records.ts';
+import { isFerriteError } from '../../common/errors.ts';
 import type { NodeChanges } from '../../db/store.ts';
+import { booleanArg, invalid, notAcceptable } from '../collection.ts';
 import type { ApiContext } from '../context.ts';
-import { applyPatch, PATCH_BODY_SCHEMA, rootField } from '../json-patch.ts';
+import { checkPatchPaths, patchChanges } from '../input.ts';
+import { PATCH_BODY_SCHEMA, rootField } from '../json-patch.ts';
 import type { PatchOperation } from '../json-patch.ts';
-import {
-  newerField,
-  PATCHABLE_NAMES,
-  readBoolean,
-  WRITABLE_NODE_FIELDS,
-  writableValue,
-} from '../views/node-input.ts';
-import type { WritableNodeField } from '../views/node-input.ts';
+import { WRITABLE_NODE_FIELDS } from '../views/node-input.ts';
 import { nodeView } from '../views/node-view.ts';
 
-function invalid(err: string): FerriteError {
-  return new FerriteError('InvalidParameterValue', { err });
-}
-
-/** The fields a patch touches, each checked against what the request's version may write. */
-function touchedFields(
-  ops: readonly PatchOperation[],
-  minor: number,
-): Map<string, WritableNodeField> {
-  const touched = new Map<string, WritableNodeField>();
-  for (const op of ops) {
-    const root = rootField(op.path);
-    if (root === 'traits') {
-      throw invalid(
-        'Cannot update node traits via node patch. Node traits should be updated via the node traits API.',
-      );
-    }
-    const spec = root === 'uuid' ? undefined : WRITABLE_NODE_FIELDS[root];
-    if (!spec) {
-      throw invalid(
-        `Cannot patch ${op.path}. Only the following can be updated: ${PATCHABLE_NAMES.join(', ')}`,
-      );
-    }
-    if (minor < spec.minor) throw newerField(root, spec.minor);
-    touched.set(root, spec);
-  }
-  return touched;
-}
-
-/** The changes a patch makes to the locked node: nothing applies unless all of it does. */
-function patchedChanges(
-  node: Readonly<Node>,
-  ops: readonly PatchOperation[],
-  touched: ReadonlyMap<string, WritableNodeField>,
-): NodeChanges {
-  const doc: JsonObject = {};
-  for (const [name, spec] of touched) doc[name] = writableValue(node, spec);
-  const patched = applyPatch(doc, ops);
-  const changes: Record<string, unknown> = {};
-  for (const [name, spec] of touched) {
-    const value = patched[name];
-    if (value === undefined) {
-      if (name === 'driver')
-        throw invalid("'/driver' is a mandatory attribute and can not be removed");
-      changes[spec.key] = spec.empty;
-    } else {
-      changes[spec.key] = spec.read(value, name);
-    }
-  }
-  return changes;
-}
+const TRAITS_BY_PATCH =
+  'Cannot update node traits via node patch. Node traits should be updated via the node traits API.';
 
 /** `PATCH /v1/nodes/{ident}`: a JSON patch, applied under the node's lock by Ironic's rules. */
 export async function nodeUpdateRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -89,12 +33,15 @@ export async function nodeUpdateRoutes(app: FastifyInstance, ctx: ApiContext): P
     async (request) => {
       const minor = request.apiVersion.minor;
       const ops = request.body;
-      const touched = touchedFields(ops, minor);
+      if (ops.some((op) => rootField(op.path) === 'traits')) throw invalid(TRAITS_BY_PATCH);
+      checkPatchPaths(ops, WRITABLE_NODE_FIELDS, minor);
       let resetInterfaces: boolean | undefined;
       if (request.query.reset_interfaces !== undefined) {
-        if (minor < 45) throw newerField('reset_interfaces', 45);
-        resetInterfaces = readBoolean(request.query.reset_interfaces, 'reset_interfaces');
-        if (!touched.has('driver')) {
+        if (minor < 45) {
+          throw notAcceptable('The reset_interfaces parameter needs API version 1.45 or later.');
+        }
+        resetInterfaces = booleanArg('reset_interfaces', request.query.reset_interfaces);
+        if (!ops.some((op) => rootField(op.path) === 'driver')) {
           throw invalid(
             "The reset_interfaces parameter can only be used when changing the node's driver.",
           );
@@ -103,7 +50,7 @@ export async function nodeUpdateRoutes(app: FastifyInstance, ctx: ApiContext): P
       const updated = await ctx.conductor.updateNode(
         request.params.ident,
         async (node) => {
-          const changes = patchedChanges(node, ops, touched);
+          const changes: NodeChanges = patchChanges(node, ops, WRITABLE_NODE_FIELDS);
           if (changes.chassisUuid) await checkChassis(ctx, changes.chassisUuid);
           return changes;
         },

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { FerriteError } from '../../common/errors.ts';
 import { isUuid } from '../../common/uuid.ts';
 import type { VifInfo } from '../../drivers/interfaces/network.ts';
+import { notAcceptable } from '../collection.ts';
 import type { ApiContext } from '../context.ts';
 import { atLeast } from '../microversions.ts';
 import { since } from '../since.ts';
@@ -37,9 +38,7 @@ export async function nodeVifRoutes(app: FastifyInstance, ctx: ApiContext): Prom
         const value = vif[key];
         if (value === undefined) continue;
         if (!atLeast(request.apiVersion, 67)) {
-          throw new FerriteError('NotAcceptableAtVersion', {
-            err: `"${key}" needs API version 1.67 or later.`,
-          });
+          throw notAcceptable(`"${key}" needs API version 1.67 or later.`);
         }
         if (!isUuid(value)) throw new FerriteError('InvalidUUID', { uuid: value });
       }

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { FerriteError } from '../../common/errors.ts';
 import { PROVISION_VERBS } from '../../common/fsm.ts';
 import type { ProvisionVerb } from '../../common/fsm.ts';
 import type { JsonObject } from '../../common/json.ts';
@@ -20,6 +19,7 @@ import {
   LIST_QUERY_PROPERTIES,
   readListing,
   requestedFields,
+  notAcceptable,
 } from '../collection.ts';
 import type { ListQuery } from '../collection.ts';
 import { resourceLinks } from './root.ts';
@@ -88,9 +88,7 @@ const NEWER_FILTERS: readonly (readonly [keyof NodeQuery, number])[] = [
 function filterOf(request: FastifyRequest, query: NodeQuery): NodeFilter {
   for (const [name, minor] of NEWER_FILTERS) {
     if (query[name] !== undefined && !atLeast(request.apiVersion, minor)) {
-      throw new FerriteError('NotAcceptableAtVersion', {
-        err: `The "${name}" filter needs API version 1.${minor} or later.`,
-      });
+      throw notAcceptable(`The "${name}" filter needs API version 1.${minor} or later.`);
     }
   }
   const filter: { -readonly [K in keyof NodeFilter]: NodeFilter[K] } = {};
@@ -172,7 +170,7 @@ export async function listNodes(
 }
 
 function newNodeFrom(request: FastifyRequest, body: JsonObject): NewNode {
-  const fields = readNodeFields(body, request.apiVersion.minor, 'create') as NewNode;
+  const fields = readNodeFields(body, request.apiVersion.minor) as NewNode;
   return {
     ...fields,
     // Before 1.11 a node starts available, as it did in Ironic then.

@@ -3,6 +3,7 @@ import { FerriteError } from '../../common/errors.ts';
 import { LOOKUP_ALLOWED_STATES } from '../../common/fsm.ts';
 import type { Node } from '../../common/records.ts';
 import { isUuid } from '../../common/uuid.ts';
+import { notAcceptable } from '../collection.ts';
 import type { ApiContext } from '../context.ts';
 import { atLeast } from '../microversions.ts';
 import { since } from '../since.ts';
@@ -115,9 +116,7 @@ export async function ramdiskRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       const body = request.body;
       for (const [field, minor] of HEARTBEAT_FIELDS) {
         if (body[field] !== undefined && !atLeast(request.apiVersion, minor)) {
-          throw new FerriteError('NotAcceptableAtVersion', {
-            err: `"${field}" needs API version 1.${minor} or later.`,
-          });
+          throw notAcceptable(`"${field}" needs API version 1.${minor} or later.`);
         }
       }
       let url: URL;
