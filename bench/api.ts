@@ -16,11 +16,11 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchClient, repositoryRoot, runClient } from './api-client.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,34 +31,6 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
   },
 });
-
-const CLIENT_PATH = join('shared', 'bench', 'ironic-api-bench.mjs');
-
-/** The checkout's root: the nearest directory above this file with a package.json. */
-function repositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('bench/api: no package.json above the bench');
-    dir = parent;
-  }
-  return dir;
-}
-
-/** The bench client: FERRITE_API_BENCH, or shared/bench/… in the checkout or a directory above it. */
-function benchClient(root: string): string {
-  const fromEnv = process.env['FERRITE_API_BENCH'];
-  if (fromEnv !== undefined && fromEnv !== '') {
-    if (!existsSync(fromEnv)) throw new Error(`bench/api: FERRITE_API_BENCH=${fromEnv} not found`);
-    return resolve(fromEnv);
-  }
-  for (let dir = root; ; dir = dirname(dir)) {
-    const candidate = join(dir, CLIENT_PATH);
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) break;
-  }
-  throw new Error(`bench/api: ${CLIENT_PATH} not found above ${root}; set FERRITE_API_BENCH`);
-}
 
 /** Resolves with the address `ferrite serve` reports it listens on. */
 function listeningAddress(server: ChildProcess): Promise<string> {
@@ -89,23 +61,6 @@ async function stop(server: ChildProcess): Promise<void> {
   const timer = setTimeout(() => server.kill('SIGKILL'), 30_000);
   await exited;
   clearTimeout(timer);
-}
-
-/** Runs the client; its stdout (the JSON) is returned, its stderr passed through. */
-function runClient(client: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [client, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const out = Buffer.concat(chunks).toString('utf8');
-      if (code === 0) resolvePromise(out);
-      else reject(new Error(`bench/api: the client exited ${String(code)}: ${out.slice(0, 500)}`));
-    });
-  });
 }
 
 const root = repositoryRoot();

@@ -53,7 +53,7 @@ async function listChassisNodes(
   ctx: ApiContext,
   request: FastifyRequest<{ Params: { uuid: string }; Querystring: ListQuery }>,
   detailPath: boolean,
-): Promise<string> {
+): Promise<Buffer> {
   const chassis = await ctx.store.chassis.get(uuidIdent(request.params.uuid));
   return listNodes(ctx, request, {
     path: `chassis/${chassis.uuid}/nodes${detailPath ? '/detail' : ''}`,

@@ -122,6 +122,9 @@ function filterOf(request: FastifyRequest, query: NodeQuery): NodeFilter {
   return filter;
 }
 
+const NODES_OPEN = Buffer.from('{"nodes":[');
+const COMMA = Buffer.from(',');
+
 /**
  * One page of nodes, as `/v1/nodes`, `/v1/nodes/detail` and the nodes of a
  * chassis list them: filtered by the query and by `scope`, with `next`; the
@@ -132,7 +135,7 @@ export async function listNodes(
   ctx: ApiContext,
   request: FastifyRequest<{ Querystring: NodeQuery }>,
   options: { readonly path: string; readonly detailPath: boolean; readonly scope?: NodeFilter },
-): Promise<string> {
+): Promise<Buffer> {
   const q = request.query;
   if (q.detail !== undefined && options.detailPath) {
     throw invalid('The "detail" parameter is for /v1/nodes, not /v1/nodes/detail.');
@@ -147,26 +150,29 @@ export async function listNodes(
   const variant = `${request.apiVersion.minor}|${listing.shown ? [...listing.shown].join(',') : '*'}|${baseUrl(request)}`;
   const cache = ctx.nodeJson;
   const stale = page.filter((r) => cache.get(r.uuid, r.revision, variant) === undefined);
-  const fresh = new Map<string, string>();
+  const fresh = new Map<string, Buffer>();
   for (const { node, revision } of await ctx.store.nodes.getWithRevisions(
     stale.map((r) => r.uuid),
   )) {
-    const json = JSON.stringify(nodeView(node, request, listing.shown));
+    const json = Buffer.from(JSON.stringify(nodeView(node, request, listing.shown)));
     cache.set(node.uuid, revision, variant, json);
     fresh.set(node.uuid, json);
   }
-  const parts: string[] = [];
+  const parts: Buffer[] = [NODES_OPEN];
   for (const r of page) {
     // A node deleted since the page was read is left out; one changed since is shown as it is now.
     const json = cache.get(r.uuid, r.revision, variant) ?? fresh.get(r.uuid);
-    if (json !== undefined) parts.push(json);
+    if (json === undefined) continue;
+    if (parts.length > 1) parts.push(COMMA);
+    parts.push(json);
   }
   const last = page[page.length - 1];
   const next =
     more && last !== undefined
       ? `,"next":${JSON.stringify(nextLink(request, options.path, listing, last.uuid))}`
       : '';
-  return `{"nodes":[${parts.join(',')}]${next}}`;
+  parts.push(Buffer.from(`]${next}}`));
+  return Buffer.concat(parts);
 }
 
 function newNodeFrom(request: FastifyRequest, body: JsonObject): NewNode {

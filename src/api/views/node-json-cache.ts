@@ -8,10 +8,12 @@
  * A node's revision changes with every update of its row (a database
  * trigger), so an entry is never stale: a changed node misses and is made
  * anew. Entries are per variant of the view (microversion, fields, base
- * URL), a few per node.
+ * URL), a few per node. They are kept as UTF-8 bytes: a listing is then a
+ * concatenation of buffers, sent as it is, not a string of megabytes that
+ * would be flattened and encoded again on every answer.
  */
 export class NodeJsonCache {
-  readonly #entries = new Map<string, { revision: number; views: Map<string, string> }>();
+  readonly #entries = new Map<string, { revision: number; views: Map<string, Buffer> }>();
   readonly #maxNodes: number;
 
   /** `maxNodes` bounds the memory: past it the cache starts again empty. */
@@ -19,13 +21,13 @@ export class NodeJsonCache {
     this.#maxNodes = maxNodes;
   }
 
-  get(uuid: string, revision: number, variant: string): string | undefined {
+  get(uuid: string, revision: number, variant: string): Buffer | undefined {
     const entry = this.#entries.get(uuid);
     if (entry === undefined || entry.revision !== revision) return undefined;
     return entry.views.get(variant);
   }
 
-  set(uuid: string, revision: number, variant: string, json: string): void {
+  set(uuid: string, revision: number, variant: string, json: Buffer): void {
     let entry = this.#entries.get(uuid);
     if (entry === undefined || entry.revision !== revision) {
       if (entry === undefined && this.#entries.size >= this.#maxNodes) this.#entries.clear();
