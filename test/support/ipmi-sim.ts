@@ -137,7 +137,7 @@ export async function startIpmiSim(options: IpmiSimOptions = {}): Promise<IpmiSi
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let errors = '';
-    started.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+    started.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
     child = started;
     try {
       await waitUntilAnswering(port, started, () => errors);
