@@ -12,6 +12,19 @@ export interface StoreContext {
   /** Also identifies the store's database (for the transaction scope). */
   readonly dialect: DialectAdapter;
   readonly clock: Clock;
+  /**
+   * Where short writes outside a transaction share a commit (SQLite, see
+   * sqlite/write-group.ts); absent where each commits alone.
+   */
+  readonly writes?: WriteGrouping;
+}
+
+/** Runs short atomic writes, several to a commit. */
+export interface WriteGrouping {
+  /** `single`: `work` is one statement (no savepoint needed around it). */
+  run<T>(work: (db: Kysely<Database>) => Promise<T>, single?: boolean): Promise<T>;
+  /** Resolves once every write queued so far is committed or has failed. */
+  drain(): Promise<void>;
 }
 
 export function now(ctx: StoreContext): IsoTimestamp {
@@ -25,6 +38,24 @@ export async function inTransaction<T>(
 ): Promise<T> {
   if (ctx.db.isTransaction) return work(ctx);
   return ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+}
+
+/**
+ * Runs `work` (a few statements) atomically: in the current transaction
+ * when there is one, grouped with other writes where the store groups
+ * them, in a transaction of its own otherwise.
+ */
+export function atomicWrite<T>(
+  ctx: StoreContext,
+  work: (ctx: StoreContext) => Promise<T>,
+  single = false,
+): Promise<T> {
+  if (ctx.db.isTransaction) return work(ctx);
+  const writes = ctx.writes;
+  if (writes !== undefined) {
+    return writes.run((db) => work({ ...ctx, db, writes: undefined }), single);
+  }
+  return inTransaction(ctx, work);
 }
 
 /** Turns a database failure into the catalogue error it means, or undefined to use the fallback. */

@@ -78,7 +78,11 @@ export class KyselyStore implements Store {
   /** Idempotent: closing twice (a test's cleanup after the test closed it) is harmless. */
   async close(): Promise<void> {
     this.#notInTransaction('close');
-    this.#closing ??= this.#ctx.db.destroy();
+    const { db, writes } = this.#ctx;
+    this.#closing ??= (async () => {
+      await writes?.drain();
+      await db.destroy();
+    })();
     await this.#closing;
   }
 

@@ -215,6 +215,27 @@ forEachDatabase((db) => {
     assert.equal((await store.nodes.get('dup')).uuid, named.uuid);
   });
 
+  it('creates arriving together succeed or fail each on its own', async () => {
+    // SQLite commits concurrent creates together (db/sqlite/write-group.ts).
+    const store = await db.open();
+    await store.nodes.create({ driver: 'd', name: 'taken' });
+    const names = ['a', 'taken', 'b', 'c', 'a', 'd'];
+    const results = await Promise.allSettled([
+      ...names.map((name) => store.nodes.create({ driver: 'd', name })),
+      store.nodes.create({ driver: 'd', name: 'traited', traits: ['CUSTOM_X', 'CUSTOM_Y'] }),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+    );
+    for (const r of results) {
+      if (r.status === 'rejected')
+        assert.equal((r.reason as { code?: string }).code, 'DuplicateName');
+    }
+    assert.equal(await store.nodes.count(), 6);
+    assert.deepEqual((await store.nodes.get('traited')).traits, ['CUSTOM_X', 'CUSTOM_Y']);
+  });
+
   it('refuses a second node on one instance (InstanceAssociated) and a duplicate uuid (NodeAlreadyExists)', async () => {
     const store = await db.open();
     const instance = randomUUID();

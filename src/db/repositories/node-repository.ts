@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { Insertable, Selectable } from 'kysely';
 import { FerriteError } from '../../common/errors.ts';
 import type { Node } from '../../common/records.ts';
-import { exists, guard, inTransaction, missingReference, now } from '../context.ts';
+import { atomicWrite, exists, guard, inTransaction, missingReference, now } from '../context.ts';
 import type { Explain, StoreContext } from '../context.ts';
 import { applyKeyset, resolvePage } from '../pagination.ts';
 import type { SortColumn } from '../pagination.ts';
@@ -89,14 +89,19 @@ export class KyselyNodeRepository implements NodeRepository {
     await guard(
       ctx,
       async () => {
-        if (record.traits.length === 0) {
+        if (record.traits.length === 0 && ctx.writes === undefined) {
           await INSERT.run(ctx.dialect, ctx.db, row);
           return;
         }
-        await inTransaction(ctx, async (tx) => {
-          await INSERT.run(tx.dialect, tx.db, row);
-          await insertTraits(tx, record.uuid, record.traits);
-        });
+        // Enrolments come in bursts: on SQLite they share commits.
+        await atomicWrite(
+          ctx,
+          async (tx) => {
+            await INSERT.run(tx.dialect, tx.db, row);
+            if (record.traits.length > 0) await insertTraits(tx, record.uuid, record.traits);
+          },
+          record.traits.length === 0,
+        );
       },
       this.#explain(record.uuid, record),
     );

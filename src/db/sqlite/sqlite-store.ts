@@ -6,6 +6,7 @@ import { migratedStore } from '../kysely-store.ts';
 import type { KyselyStore } from '../kysely-store.ts';
 import { classifySqliteError } from './sqlite-errors.ts';
 import { createSqliteKysely } from './sqlite-kysely.ts';
+import { WriteGroup } from './write-group.ts';
 
 /** Opens (creating if needed) and migrates the SQLite database at `path` (`:memory:` for a private one). */
 export async function openSqliteStore(path: string, clock: Clock): Promise<KyselyStore> {
@@ -19,5 +20,6 @@ export async function openSqliteStore(path: string, clock: Clock): Promise<Kysel
     traitsJson: () =>
       sql<string>`(select json_group_array(trait) from node_traits where node_uuid = nodes.uuid)`,
   };
-  return migratedStore({ db: createSqliteKysely(path), dialect, clock });
+  const db = createSqliteKysely(path);
+  return migratedStore({ db, dialect, clock, writes: new WriteGroup(db) });
 }
