@@ -135,6 +135,8 @@ export interface NodeRepository {
    * revision (which changes with every update of the node).
    */
   revisions(filter?: NodeFilter, page?: PageRequest<NodeSortKey>): Promise<NodeRevision[]>;
+  /** The uuid and revision of one node, by uuid or by name as `find` takes it; undefined if absent. */
+  revisionOf(ident: string): Promise<NodeRevision | undefined>;
   /** The nodes among `uuids` that exist, each with its revision; in no particular order. */
   getWithRevisions(uuids: readonly string[]): Promise<RevisedNode[]>;
   /**

@@ -48,6 +48,11 @@ forEachDatabase((db) => {
     assert.equal(mine?.revision, seen.at(-1));
     assert.deepEqual(mine?.node.traits, ['CUSTOM_A']);
     assert.deepEqual(await store.nodes.getWithRevisions([]), []);
+    const latest = { uuid: node.uuid, revision: seen.at(-1) };
+    assert.deepEqual(await store.nodes.revisionOf(node.uuid), latest);
+    assert.deepEqual(await store.nodes.revisionOf('r1'), latest, 'by name');
+    assert.equal(await store.nodes.revisionOf(crypto.randomUUID()), undefined);
+    assert.equal(await store.nodes.revisionOf('nobody'), undefined);
   });
 
   it('starts a node created again under the same uuid at another revision', async () => {

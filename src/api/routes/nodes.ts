@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PROVISION_VERBS } from '../../common/fsm.ts';
 import type { ProvisionVerb } from '../../common/fsm.ts';
 import type { JsonObject } from '../../common/json.ts';
+import { FerriteError } from '../../common/errors.ts';
 import type { Node } from '../../common/records.ts';
 import type { RequestablePowerState } from '../../common/states.ts';
 import type { NewNode, NodeFilter } from '../../db/store.ts';
@@ -122,6 +123,34 @@ function filterOf(request: FastifyRequest, query: NodeQuery): NodeFilter {
   return filter;
 }
 
+/** What a node's JSON depends on besides the node: the version, the fields shown, the base URL. */
+function viewVariant(request: FastifyRequest, shown: ReadonlySet<string> | undefined): string {
+  return `${request.apiVersion.minor}|${shown ? [...shown].join(',') : '*'}|${baseUrl(request)}`;
+}
+
+/**
+ * One node's JSON text, from the cache while the node's revision has not
+ * moved: a read of one node costs a lookup of its revision.
+ */
+async function nodeJson(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  ident: string,
+  shown: ReadonlySet<string> | undefined,
+): Promise<Buffer> {
+  const revised = await ctx.store.nodes.revisionOf(ident);
+  if (revised === undefined) throw new FerriteError('NodeNotFound', { node: ident });
+  const variant = viewVariant(request, shown);
+  const cached = ctx.nodeJson.get(revised.uuid, revised.revision, variant);
+  if (cached !== undefined) return cached;
+  const [fresh] = await ctx.store.nodes.getWithRevisions([revised.uuid]);
+  // Deleted in between.
+  if (fresh === undefined) throw new FerriteError('NodeNotFound', { node: ident });
+  const json = Buffer.from(JSON.stringify(nodeView(fresh.node, request, shown)));
+  ctx.nodeJson.set(fresh.node.uuid, fresh.revision, variant, json);
+  return json;
+}
+
 const NODES_OPEN = Buffer.from('{"nodes":[');
 const COMMA = Buffer.from(',');
 
@@ -147,7 +176,7 @@ export async function listNodes(
   );
   const more = rows.length > listing.limit;
   const page = more ? rows.slice(0, listing.limit) : rows;
-  const variant = `${request.apiVersion.minor}|${listing.shown ? [...listing.shown].join(',') : '*'}|${baseUrl(request)}`;
+  const variant = viewVariant(request, listing.shown);
   const cache = ctx.nodeJson;
   const stale = page.filter((r) => cache.get(r.uuid, r.revision, variant) === undefined);
   const fresh = new Map<string, Buffer>();
@@ -206,10 +235,10 @@ export async function nodeRoutes(app: FastifyInstance, ctx: ApiContext): Promise
   app.get<{ Params: { ident: string }; Querystring: { fields?: string } }>(
     '/nodes/:ident',
     { schema: { querystring: FIELDS_QUERY_SCHEMA } },
-    async (request) => {
+    async (request, reply) => {
       const fields = requestedFields(request, request.query.fields, NODE_VIEW);
-      const node = await ctx.store.nodes.get(request.params.ident);
-      return nodeView(node, request, fields);
+      const json = await nodeJson(ctx, request, request.params.ident, fields);
+      return reply.type('application/json').send(json);
     },
   );
 

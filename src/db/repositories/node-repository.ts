@@ -30,6 +30,8 @@ import {
   RELEASE,
   RESERVATION,
   RESERVE,
+  REVISION_BY_NAME,
+  REVISION_BY_UUID,
   NEXT_REVISION,
   TOUCH,
 } from './node-statements.ts';
@@ -179,6 +181,15 @@ export class KyselyNodeRepository implements NodeRepository {
     if (where !== undefined) query = query.where(where);
     const rows = await applyKeyset(query, keyset).execute();
     return rows.map((r) => ({ uuid: r.uuid, revision: r.revision }));
+  }
+
+  async revisionOf(ident: string): Promise<NodeRevision | undefined> {
+    const ctx = this.#ctx;
+    const { rows } = isUuid(ident)
+      ? await REVISION_BY_UUID.run(ctx.dialect, ctx.db, { uuid: ident })
+      : await REVISION_BY_NAME.run(ctx.dialect, ctx.db, { name: ident });
+    const row = rows[0];
+    return row === undefined ? undefined : { uuid: row.uuid, revision: row.revision };
   }
 
   async getWithRevisions(uuids: readonly string[]): Promise<RevisedNode[]> {

@@ -48,6 +48,13 @@ export const BY_NAME = new Statement<{ name: string }, NodeRowWithTraits>((db, p
     .select(dialect.traitsJson().as('traits_json'))
     .where('name', '=', p('name')),
 );
+/** A node's uuid and revision alone: the check behind a cached view of the node. */
+export const REVISION_BY_UUID = new Statement<{ uuid: string }, { uuid: string; revision: number }>(
+  (db, p) => db.selectFrom('nodes').select(['uuid', 'revision']).where('uuid', '=', p('uuid')),
+);
+export const REVISION_BY_NAME = new Statement<{ name: string }, { uuid: string; revision: number }>(
+  (db, p) => db.selectFrom('nodes').select(['uuid', 'revision']).where('name', '=', p('name')),
+);
 export const RESERVE = new Statement<{ uuid: string; host: string }, unknown>((db, p) =>
   db
     .updateTable('nodes')
