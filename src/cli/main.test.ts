@@ -95,6 +95,6 @@ describe('ferrite', () => {
       'json',
     ]);
     const names = (JSON.parse(stdout) as { name: string }[]).map((t) => t.name);
-    assert.deepEqual(names, ['fake-hardware', 'manual-management']);
+    assert.deepEqual(names, ['fake-hardware', 'ipmi', 'manual-management']);
   });
 });

@@ -104,6 +104,7 @@ export class Conductor {
   readonly #ctx: ConductorContext;
   #periodics: Promise<void>[] = [];
   #stopping: AbortController | undefined;
+  readonly #ownsFactory: boolean;
 
   constructor(options: ConductorOptions) {
     const clock = options.clock ?? systemClock;
@@ -112,6 +113,7 @@ export class Conductor {
     this.clock = clock;
     this.store = options.store;
     this.factory = options.factory ?? createDriverFactory({ clock });
+    this.#ownsFactory = options.factory === undefined;
     this.pool = new WorkPool(this.config.workers, (error) => {
       logger.error({ error: describeError(error) }, 'unhandled error in background work');
     });
@@ -259,6 +261,8 @@ export class Conductor {
     } catch (error) {
       if (!isFerriteError(error, 'ConductorNotFound')) throw error;
     }
+    // A factory handed in belongs to whoever made it (tests share one).
+    if (this.#ownsFactory) await this.factory.close();
     this.#ctx.logger.info({ host: this.host }, 'conductor stopped');
   }
 

@@ -9,6 +9,9 @@ import type { HardwareType } from './hardware-type.ts';
 import type { InterfaceType } from './interface-types.ts';
 import { FAKE_HARDWARE } from './hardware-types/fake-hardware.ts';
 import { MANUAL_MANAGEMENT } from './hardware-types/manual-management.ts';
+import { IPMI } from './hardware-types/ipmi.ts';
+import { IpmiManagement } from './modules/ipmi/management.ts';
+import { IpmiPower } from './modules/ipmi/power.ts';
 import { FakeBoot } from './modules/fake/boot.ts';
 import { FakeConsole } from './modules/fake/console.ts';
 import { FakeDeploy } from './modules/fake/deploy.ts';
@@ -58,6 +61,18 @@ function plain<T extends InterfaceType>(
 export const BUILTIN_IMPLEMENTATIONS: readonly ImplementationEntry[] = [
   fake('power', FakePower),
   fake('management', FakeManagement),
+  {
+    interfaceType: 'power',
+    name: 'ipmi',
+    description: 'IPMI 2.0 chassis power over RMCP+ (Ferrite’s own client)',
+    create: (env) => new IpmiPower(env),
+  },
+  {
+    interfaceType: 'management',
+    name: 'ipmi',
+    description: 'IPMI 2.0 boot device, sensors and NMI over RMCP+',
+    create: (env) => new IpmiManagement(env),
+  },
   plain('management', 'noop', 'Boot order preset in firmware; nothing to set', NoopManagement),
   fake('boot', FakeBoot),
   fake('deploy', FakeDeploy),
@@ -78,7 +93,11 @@ export const BUILTIN_IMPLEMENTATIONS: readonly ImplementationEntry[] = [
 ];
 
 /** Every hardware type that ships with Ferrite. */
-export const BUILTIN_HARDWARE_TYPES: readonly HardwareType[] = [FAKE_HARDWARE, MANUAL_MANAGEMENT];
+export const BUILTIN_HARDWARE_TYPES: readonly HardwareType[] = [
+  FAKE_HARDWARE,
+  IPMI,
+  MANUAL_MANAGEMENT,
+];
 
 export interface BuiltinFactoryOptions extends DriverFactoryConfig {
   readonly clock?: Clock;
@@ -88,7 +107,7 @@ export interface BuiltinFactoryOptions extends DriverFactoryConfig {
 
 /** A driver factory over Ferrite's own hardware types and implementations. */
 export function createDriverFactory(options: BuiltinFactoryOptions = {}): DriverFactory {
-  const env: DriverEnvironment = {
+  const env: Omit<DriverEnvironment, 'resources'> = {
     clock: options.clock ?? systemClock,
     options: options.options ?? {},
   };

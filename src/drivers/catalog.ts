@@ -1,3 +1,4 @@
+import type { SharedResources } from './shared-resources.ts';
 import { FerriteError } from '../common/errors.ts';
 import type { Clock } from '../common/clock.ts';
 import type { InterfaceMap } from './driver.ts';
@@ -8,6 +9,8 @@ export interface DriverEnvironment {
   readonly clock: Clock;
   /** Options per implementation family, e.g. `fake: { powerDelay: 2 }`. */
   readonly options: Readonly<Record<string, unknown>>;
+  /** What implementations share (an IPMI client, say), closed with the factory. */
+  readonly resources: SharedResources;
 }
 
 /** One implementation of one interface, known by name. */

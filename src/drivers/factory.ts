@@ -3,6 +3,7 @@ import type { JsonObject } from '../common/json.ts';
 import type { NodeInterfaces } from '../common/records.ts';
 import type { DriverEnvironment, InterfaceCatalog } from './catalog.ts';
 import { bareDriver } from './driver.ts';
+import { SharedResources } from './shared-resources.ts';
 import type { Driver, InterfaceMap } from './driver.ts';
 import type { HardwareType } from './hardware-type.ts';
 import { ALL_INTERFACES, interfaceField } from './interface-types.ts';
@@ -59,11 +60,11 @@ export class DriverFactory {
   constructor(
     catalog: InterfaceCatalog,
     hardwareTypes: readonly HardwareType[],
-    env: DriverEnvironment,
+    env: Omit<DriverEnvironment, 'resources'>,
     config: DriverFactoryConfig = {},
   ) {
     this.#catalog = catalog;
-    this.#env = env;
+    this.#env = { ...env, resources: new SharedResources() };
     this.#defaults = config.defaultInterfaces ?? {};
     const known = new Map(hardwareTypes.map((t) => [t.name, t]));
     const wanted = config.enabledHardwareTypes ?? hardwareTypes.map((t) => t.name);
@@ -105,6 +106,11 @@ export class DriverFactory {
   }
 
   /** Names of the enabled hardware types. */
+  /** Closes what the implementations share (sockets, BMC sessions); the factory is done after. */
+  close(): Promise<void> {
+    return this.#env.resources.close();
+  }
+
   hardwareTypeNames(): string[] {
     return [...this.#types.keys()];
   }

@@ -5,6 +5,7 @@ import { NO_PERIODIC_WORK } from '../../src/conductor/config.ts';
 import type { ConductorSettings } from '../../src/conductor/config.ts';
 import type { TransitionListener } from '../../src/conductor/task-manager.ts';
 import type { NewNode, Store } from '../../src/db/store.ts';
+import type { DriverFactory } from '../../src/drivers/factory.ts';
 import { drive } from './drive.ts';
 import { scriptedFactory } from './scripted-drivers.ts';
 import type { ScriptedPower } from './scripted-drivers.ts';
@@ -36,10 +37,17 @@ const QUIET: ConductorSettings = {
 export async function startConductor(
   store: Store,
   settings: ConductorSettings = {},
-  options: { readonly clock?: SimulatedClock; readonly start?: boolean } = {},
+  options: {
+    readonly clock?: SimulatedClock;
+    readonly start?: boolean;
+    /** The conductor's drivers; the scripted ones (and the built-in ones) by default. */
+    readonly factory?: DriverFactory;
+  } = {},
 ): Promise<ConductorHarness> {
   const clock = options.clock ?? new SimulatedClock();
-  const { factory, power } = scriptedFactory(clock);
+  const scripted = scriptedFactory(clock);
+  const factory = options.factory ?? scripted.factory;
+  const power = scripted.power;
   const transitions: Transition[] = [];
   const conductor = new Conductor({
     store,

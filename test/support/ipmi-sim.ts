@@ -218,3 +218,116 @@ async function waitUntilAnswering(
     socket.close();
   }
 }
+
+/** Many simulated BMCs for benchmarks: power only (no sensors), admin/password each. */
+export interface IpmiSimFleet {
+  readonly host: string;
+  readonly ports: readonly number[];
+  readonly username: string;
+  readonly password: string;
+  /** ipmi_sim processes running the fleet. */
+  readonly pids: readonly number[];
+  stop(): Promise<void>;
+}
+
+/** Management controllers per ipmi_sim process: even IPMB addresses 0x20…0xEE. */
+const MCS_PER_PROCESS = 100;
+
+/**
+ * Starts `count` BMCs, up to 100 per ipmi_sim process, each a management
+ * controller of its own with its own LAN channel, UDP port, user and chassis
+ * state (ipmi_sim runs one MC per IPMB address).
+ */
+export async function startIpmiSimFleet(count: number): Promise<IpmiSimFleet> {
+  const missing = ipmiSimMissing();
+  if (missing !== undefined) throw new Error(`ipmi_sim cannot run: ${missing}`);
+  const dir = mkdtempSync(join(tmpdir(), 'ferrite-ipmi-fleet-'));
+  const username = 'admin';
+  const password = 'password';
+  const ports = await freeUdpPorts(count);
+  const children: ChildProcess[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(
+      children.map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGKILL');
+        await exited;
+      }),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let first = 0; first < count; first += MCS_PER_PROCESS) {
+      const group = ports.slice(first, first + MCS_PER_PROCESS);
+      const groupDir = join(dir, `group${String(first / MCS_PER_PROCESS)}`);
+      mkdirSync(join(groupDir, 'state'), { recursive: true });
+      const conf: string[] = ['name "fleet"'];
+      const emu: string[] = ['mc_setbmc 0x20'];
+      group.forEach((port, k) => {
+        const mc = `0x${(0x20 + 2 * k).toString(16)}`;
+        const chassis = join(groupDir, `chassis-${String(port)}`);
+        mkdirSync(chassis);
+        writeFileSync(join(chassis, 'power'), '0\n');
+        conf.push(
+          `set_working_mc ${mc}`,
+          '  startlan 1',
+          `    addr ${HOST} ${String(port)}`,
+          '    priv_limit admin',
+          ...['callback', 'user', 'operator', 'admin'].map(
+            (level) => `    allowed_auths_${level} none md2 md5 straight`,
+          ),
+          `    guid a123456789abcdefa1234567${port.toString(16).padStart(8, '0')}`,
+          '  endlan',
+          `  chassis_control "${join(ASSETS, 'chassis-control.sh')} ${chassis}"`,
+          `  user 2 true "${username}" "${password}" admin 10 none md2 md5 straight`,
+        );
+        emu.push(`mc_add ${mc} 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0x${port.toString(16)}`);
+      });
+      // The other controllers first, the BMC itself (0x20) last.
+      for (let k = group.length - 1; k >= 0; k--)
+        emu.push(`mc_enable 0x${(0x20 + 2 * k).toString(16)}`);
+      writeFileSync(join(groupDir, 'lan.conf'), `${conf.join('\n')}\n`);
+      writeFileSync(join(groupDir, 'bmc.emu'), `${emu.join('\n')}\n`);
+      const child = spawn(
+        'ipmi_sim',
+        [
+          '-n',
+          '-c',
+          join(groupDir, 'lan.conf'),
+          '-f',
+          join(groupDir, 'bmc.emu'),
+          '-s',
+          join(groupDir, 'state'),
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let errors = '';
+      child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+      children.push(child);
+      // One readiness probe per controller, each listening for the process's exit.
+      child.setMaxListeners(group.length + 10);
+      await Promise.all(group.map((port) => waitUntilAnswering(port, child, () => errors)));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    host: HOST,
+    ports,
+    username,
+    password,
+    pids: children.map((child) => child.pid ?? 0),
+    stop,
+  };
+}
+
+/** `count` distinct UDP ports nothing listens on now, held together so none repeats. */
+async function freeUdpPorts(count: number): Promise<number[]> {
+  const sockets = Array.from({ length: count }, () => createSocket('udp4'));
+  await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.bind(0, HOST, resolve))));
+  const ports = sockets.map((s) => s.address().port);
+  await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  return ports;
+}

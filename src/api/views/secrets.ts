@@ -5,7 +5,7 @@ export const MASK = '******';
 
 /** Keys whose values are secrets wherever they appear (passwords, keys, tokens, config drives). */
 const SECRET_KEY =
-  /pass(word|wd|phrase)?$|secret|token|private_key|auth_key|credential|^configdrive$/i;
+  /pass(word|wd|phrase)?$|secret|token|private_key|auth_key|kg_key|credential|^configdrive$/i;
 
 /** Whether each key seen so far names a secret: listings test the same few keys on every node. */
 const secretKeys = new Map<string, boolean>();

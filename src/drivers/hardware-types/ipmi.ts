@@ -1,0 +1,19 @@
+import { defineHardwareType } from '../hardware-type.ts';
+
+/**
+ * `ipmi`: servers whose BMC speaks IPMI 2.0 over the LAN (RMCP+), driven by
+ * Ferrite's own client: power and boot device from the BMC, sensors from
+ * its SDR repository. Boot and deploy are the fakes until the in-band
+ * agent and PXE boot exist.
+ */
+export const IPMI = defineHardwareType({
+  name: 'ipmi',
+  description: 'Servers with an IPMI 2.0 BMC (RMCP+), spoken natively by Ferrite',
+  supported: {
+    boot: ['fake'],
+    deploy: ['fake'],
+    inspect: ['no-inspect', 'fake'],
+    management: ['ipmi', 'noop'],
+    power: ['ipmi'],
+  },
+});

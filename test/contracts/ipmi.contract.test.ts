@@ -1,0 +1,103 @@
+/**
+ * The shared power and management contracts against the ipmi interfaces on
+ * real IPMI traffic: OpenIPMI's ipmi_sim (a BMC simulator from another
+ * project, cipher suite 3) and Ferrite's own BMC emulator (suite 17).
+ */
+import { describe } from 'node:test';
+import { BootDevice } from '../../src/common/boot-devices.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
+import { createDriverFactory } from '../../src/drivers/builtin.ts';
+import type { InterfaceMap } from '../../src/drivers/driver.ts';
+import type { JsonObject } from '../../src/common/json.ts';
+import { TestTask } from '../support/task.ts';
+import { ipmiSimSuiteOptions, startIpmiSim } from '../support/ipmi-sim.ts';
+import { startBmcFleet } from '../../src/lab/ipmi/fleet.ts';
+import { managementContract } from './management.contract.ts';
+import { powerContract } from './power.contract.ts';
+import type { ContractFixture, ContractSubject } from './subject.ts';
+
+/** Short request timeouts: every BMC here is on loopback. */
+const IPMI_OPTIONS = { requestTimeoutMs: 300, retries: 2, powerPollIntervalMs: 100 };
+
+async function onBmc<K extends 'power' | 'management'>(
+  type: K,
+  driverInfo: JsonObject,
+  tearDown: () => Promise<void>,
+): Promise<ContractFixture<InterfaceMap[K]>> {
+  const clock = new SimulatedClock();
+  const factory = createDriverFactory({ clock, options: { ipmi: IPMI_OPTIONS } });
+  const driver = factory.compose({ driver: 'ipmi' });
+  const task = new TestTask(driver, { clock, node: { driver: 'ipmi', driverInfo } });
+  return {
+    impl: factory.instance(type, 'ipmi'),
+    task,
+    clock,
+    tearDown: async () => {
+      await factory.close();
+      await tearDown();
+    },
+  };
+}
+
+function onIpmiSim<K extends 'power' | 'management'>(type: K): ContractSubject<InterfaceMap[K]> {
+  return {
+    name: `${type}/ipmi on ipmi_sim (cipher suite 3)`,
+    setUp: async () => {
+      const sim = await startIpmiSim();
+      return onBmc(
+        type,
+        {
+          ipmi_address: sim.host,
+          ipmi_port: sim.port,
+          ipmi_username: sim.username,
+          ipmi_password: sim.password,
+          ipmi_cipher_suite: 3,
+        },
+        () => sim.stop(),
+      );
+    },
+  };
+}
+
+describe('ipmi interfaces on OpenIPMI’s ipmi_sim', ipmiSimSuiteOptions(), () => {
+  powerContract(onIpmiSim('power'));
+  // ipmi_sim keeps the boot device selector only, has no "safe" boot and refuses NMIs.
+  managementContract(onIpmiSim('management'), {
+    persistenceReadBack: false,
+    nmiRefusedWith: 'IPMIFailure',
+    readBackDevices: [BootDevice.PXE, BootDevice.DISK, BootDevice.CDROM, BootDevice.BIOS],
+  });
+});
+
+function onEmulator<K extends 'power' | 'management'>(type: K): ContractSubject<InterfaceMap[K]> {
+  return {
+    name: `${type}/ipmi on Ferrite’s BMC emulator (cipher suite 17)`,
+    setUp: async () => {
+      // Powered on: a BMC refuses a diagnostic interrupt to a host that is off.
+      const fleet = await startBmcFleet({
+        count: 1,
+        password: 'emulated-secret',
+        bmc: () => ({ powerOn: true }),
+      });
+      const [bmc] = fleet.bmcs;
+      if (bmc === undefined) throw new Error('no BMC started');
+      return onBmc(
+        type,
+        {
+          ipmi_address: bmc.host,
+          ipmi_port: bmc.port,
+          ipmi_username: fleet.username,
+          ipmi_password: fleet.password,
+          ipmi_cipher_suite: 17,
+        },
+        () => fleet.close(),
+      );
+    },
+  };
+}
+
+describe('ipmi interfaces on Ferrite’s BMC emulator', () => {
+  powerContract(onEmulator('power'));
+  // The emulator keeps every byte of the boot flags: persistence reads back.
+  managementContract(onEmulator('management'));
+});
