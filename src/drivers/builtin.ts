@@ -12,6 +12,7 @@ import { MANUAL_MANAGEMENT } from './hardware-types/manual-management.ts';
 import { IPMI } from './hardware-types/ipmi.ts';
 import { IpmiManagement } from './modules/ipmi/management.ts';
 import { IpmiPower } from './modules/ipmi/power.ts';
+import { IpmiVendor } from './modules/ipmi/vendor.ts';
 import { FakeBoot } from './modules/fake/boot.ts';
 import { FakeConsole } from './modules/fake/console.ts';
 import { FakeDeploy } from './modules/fake/deploy.ts';
@@ -72,6 +73,12 @@ export const BUILTIN_IMPLEMENTATIONS: readonly ImplementationEntry[] = [
     name: 'ipmi',
     description: 'IPMI 2.0 boot device, sensors and NMI over RMCP+',
     create: (env) => new IpmiManagement(env),
+  },
+  {
+    interfaceType: 'vendor',
+    name: 'ipmi',
+    description: 'IPMI raw requests (send_raw) and BMC resets (bmc_reset)',
+    create: (env) => new IpmiVendor(env),
   },
   plain('management', 'noop', 'Boot order preset in firmware; nothing to set', NoopManagement),
   fake('boot', FakeBoot),

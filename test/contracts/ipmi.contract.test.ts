@@ -3,10 +3,13 @@
  * real IPMI traffic: OpenIPMI's ipmi_sim (a BMC simulator from another
  * project, cipher suite 3) and Ferrite's own BMC emulator (suite 17).
  */
-import { describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { BootDevice } from '../../src/common/boot-devices.ts';
 import { SimulatedClock } from '../../src/common/clock.ts';
+import { isFerriteError } from '../../src/common/errors.ts';
 import { createDriverFactory } from '../../src/drivers/builtin.ts';
+import type { IpmiVendor } from '../../src/drivers/modules/ipmi/vendor.ts';
 import type { InterfaceMap } from '../../src/drivers/driver.ts';
 import type { JsonObject } from '../../src/common/json.ts';
 import { TestTask } from '../support/task.ts';
@@ -14,12 +17,15 @@ import { ipmiSimSuiteOptions, startIpmiSim } from '../support/ipmi-sim.ts';
 import { startBmcFleet } from '../../src/lab/ipmi/fleet.ts';
 import { managementContract } from './management.contract.ts';
 import { powerContract } from './power.contract.ts';
+import { vendorContract } from './vendor.contract.ts';
 import type { ContractFixture, ContractSubject } from './subject.ts';
 
 /** Short request timeouts: every BMC here is on loopback. */
 const IPMI_OPTIONS = { requestTimeoutMs: 300, retries: 2, powerPollIntervalMs: 100 };
 
-async function onBmc<K extends 'power' | 'management'>(
+type IpmiInterface = 'power' | 'management' | 'vendor';
+
+async function onBmc<K extends IpmiInterface>(
   type: K,
   driverInfo: JsonObject,
   tearDown: () => Promise<void>,
@@ -69,7 +75,7 @@ describe('ipmi interfaces on OpenIPMI’s ipmi_sim', ipmiSimSuiteOptions(), () =
   });
 });
 
-function onEmulator<K extends 'power' | 'management'>(type: K): ContractSubject<InterfaceMap[K]> {
+function onEmulator<K extends IpmiInterface>(type: K): ContractSubject<InterfaceMap[K]> {
   return {
     name: `${type}/ipmi on Ferrite’s BMC emulator (cipher suite 17)`,
     setUp: async () => {
@@ -100,4 +106,42 @@ describe('ipmi interfaces on Ferrite’s BMC emulator', () => {
   powerContract(onEmulator('power'));
   // The emulator keeps every byte of the boot flags: persistence reads back.
   managementContract(onEmulator('management'));
+  vendorContract(onEmulator('vendor'));
+});
+
+describe('ipmi vendor methods on Ferrite’s BMC emulator', () => {
+  it('sends raw requests and resets the BMC, refusing bytes that are not bytes', async () => {
+    const fleet = await startBmcFleet({ count: 1 });
+    const machine = fleet.bmcs[0];
+    assert.ok(machine);
+    const fixture = await onBmc(
+      'vendor',
+      {
+        ipmi_address: machine.host,
+        ipmi_port: machine.port,
+        ipmi_username: fleet.username,
+        ipmi_password: fleet.password,
+      },
+      () => fleet.close(),
+    );
+    const vendor = fixture.impl as IpmiVendor;
+    try {
+      // Get Device ID: the emulator's device id is 0x20, IPMI version 2.0 (0x02).
+      const answer = await vendor.sendRaw(fixture.task, { raw_bytes: '0x06 0x01' });
+      assert.equal(answer['completion_code'], '0x00');
+      assert.match(String(answer['data']), /^0x20 0x01 0x02 0x10 0x02 /);
+      const unknown = await vendor.sendRaw(fixture.task, { raw_bytes: '0x06 0x77' });
+      assert.equal(unknown['completion_code'], '0xc1');
+      await vendor.bmcReset(fixture.task, {});
+      await vendor.bmcReset(fixture.task, { warm: 'false' });
+      assert.equal(machine.bmc.bmcResets, 2);
+      for (const raw_bytes of ['0x06', '0x100 0x01', 'six one', '']) {
+        await assert.rejects(vendor.validate(fixture.task, 'send_raw', { raw_bytes }), (error) =>
+          isFerriteError(error),
+        );
+      }
+    } finally {
+      await fixture.tearDown?.();
+    }
+  });
 });

@@ -15,5 +15,6 @@ export const IPMI = defineHardwareType({
     inspect: ['no-inspect', 'fake'],
     management: ['ipmi', 'noop'],
     power: ['ipmi'],
+    vendor: ['ipmi', 'no-vendor'],
   },
 });

@@ -38,6 +38,8 @@ import {
 import type { IpmiRequest, IpmiResponse } from '../../drivers/modules/ipmi/types.ts';
 
 const GET_SELF_TEST_RESULTS = 0x04;
+const COLD_RESET = 0x02;
+const WARM_RESET = 0x03;
 
 /** Command-specific completion codes of Set/Get System Boot Options (IPMI 2.0 table 28-13/28-14). */
 export const BootOptionsCompletion = {
@@ -321,6 +323,8 @@ export class EmulatedBmc {
   readonly chassisLog: ChassisAction[] = [];
   /** Diagnostic interrupts (NMIs) pulsed to the host. */
   nmiCount = 0;
+  /** Cold and warm resets of the BMC itself. */
+  bmcResets = 0;
   /** Parameter 5 as the host last booted with it (power up, cycle, reset). */
   lastBootFlags: Uint8Array | undefined;
   onChassisControl: ((event: ChassisControlEvent) => void) | undefined;
@@ -427,6 +431,12 @@ export class EmulatedBmc {
     switch ((request.netFn << 8) | request.command) {
       case (NetFn.APP << 8) | GET_DEVICE_ID:
         return data.length === 0 ? this.#deviceId() : answer(CompletionCode.DATA_LENGTH_INVALID);
+      case (NetFn.APP << 8) | COLD_RESET:
+      case (NetFn.APP << 8) | WARM_RESET:
+        // The BMC restarts; the host's power and boot options are untouched.
+        if (data.length !== 0) return answer(CompletionCode.DATA_LENGTH_INVALID);
+        this.bmcResets++;
+        return ok([]);
       case (NetFn.APP << 8) | GET_SELF_TEST_RESULTS:
         // 55h: no error.
         return data.length === 0 ? ok([0x55, 0x00]) : answer(CompletionCode.DATA_LENGTH_INVALID);

@@ -5,7 +5,12 @@
  * copied, a throwing handler answers 0xFF (what the session server sends),
  * and an aborted signal rejects with kind 'aborted'.
  */
-import type { IpmiChannel, IpmiCommandHandler, IpmiRequest, IpmiResponse } from '../../drivers/modules/ipmi/types.ts';
+import type {
+  IpmiChannel,
+  IpmiCommandHandler,
+  IpmiRequest,
+  IpmiResponse,
+} from '../../drivers/modules/ipmi/types.ts';
 import { IpmiError, IpmiErrorKind } from '../../drivers/modules/ipmi/types.ts';
 
 const UNSPECIFIED_ERROR = 0xff;
@@ -30,7 +35,10 @@ export function handlerChannel(handler: IpmiCommandHandler): IpmiChannel {
         response = { completionCode: UNSPECIFIED_ERROR, data: new Uint8Array(0) };
       }
       if (isAborted()) throw aborted();
-      return { completionCode: response.completionCode & 0xff, data: Uint8Array.from(response.data) };
+      return {
+        completionCode: response.completionCode & 0xff,
+        data: Uint8Array.from(response.data),
+      };
     },
   };
 }

@@ -39,7 +39,10 @@ import {
   parsePacket,
   unsealPayload,
 } from '../../drivers/modules/ipmi/protocol/packet.ts';
-import { SequenceWindow, nextSequence } from '../../drivers/modules/ipmi/protocol/sequence-window.ts';
+import {
+  SequenceWindow,
+  nextSequence,
+} from '../../drivers/modules/ipmi/protocol/sequence-window.ts';
 import {
   channelAuthCapabilitiesResponse,
   channelCipherSuitesResponse,
@@ -167,7 +170,12 @@ export class SessionResponder {
     if (packet.authenticated || packet.encrypted) return undefined;
     const reply = this.sessionless(decodeLanRequest(packet.payload));
     if (reply === undefined) return undefined;
-    return encodeV20Packet({ payloadType: PayloadType.IPMI, sessionId: 0, sequence: 0, payload: reply });
+    return encodeV20Packet({
+      payloadType: PayloadType.IPMI,
+      sessionId: 0,
+      sequence: 0,
+      payload: reply,
+    });
   }
 
   /** The commands a BMC answers outside a session (and inside one too). */
@@ -175,14 +183,22 @@ export class SessionResponder {
     if (request.netFn !== NetFn.APP) return undefined;
     if (request.command === AppCommand.GET_CHANNEL_AUTH_CAPABILITIES) {
       if (request.data.length < 2) {
-        return encodeLanResponse(request, CompletionCode.REQUEST_DATA_LENGTH_INVALID, Buffer.alloc(0));
+        return encodeLanResponse(
+          request,
+          CompletionCode.REQUEST_DATA_LENGTH_INVALID,
+          Buffer.alloc(0),
+        );
       }
       return encodeLanResponse(request, CompletionCode.OK, channelAuthCapabilitiesResponse());
     }
     if (request.command === AppCommand.GET_CHANNEL_CIPHER_SUITES) {
       const data = channelCipherSuitesResponse(request.data, this.options.cipherSuites);
       if (data === undefined) {
-        return encodeLanResponse(request, CompletionCode.REQUEST_DATA_LENGTH_INVALID, Buffer.alloc(0));
+        return encodeLanResponse(
+          request,
+          CompletionCode.REQUEST_DATA_LENGTH_INVALID,
+          Buffer.alloc(0),
+        );
       }
       return encodeLanResponse(request, CompletionCode.OK, data);
     }
@@ -304,7 +320,12 @@ export class SessionResponder {
     const refuse = (status: number, consoleSessionId: number): Buffer =>
       this.setupPacket(
         PayloadType.RAKP4,
-        encodeRakp4({ tag: message.tag, status, consoleSessionId, integrityCheckValue: Buffer.alloc(0) }),
+        encodeRakp4({
+          tag: message.tag,
+          status,
+          consoleSessionId,
+          integrityCheckValue: Buffer.alloc(0),
+        }),
       );
     if (session === undefined) return refuse(RmcpPlusStatus.INVALID_SESSION_ID, 0);
     if (session.active !== undefined) {

@@ -4,7 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ipmitoolSuiteOptions, runIpmitool } from '../../../test/support/ipmitool.ts';
 import type { CipherSuite } from '../../drivers/modules/ipmi/protocol/cipher-suites.ts';
-import { CIPHER_SUITE_17, CIPHER_SUITE_3 } from '../../drivers/modules/ipmi/protocol/cipher-suites.ts';
+import {
+  CIPHER_SUITE_17,
+  CIPHER_SUITE_3,
+} from '../../drivers/modules/ipmi/protocol/cipher-suites.ts';
 import { PayloadType } from '../../drivers/modules/ipmi/protocol/constants.ts';
 import type { RakpContext, SessionKeys } from '../../drivers/modules/ipmi/protocol/keys.ts';
 import {
@@ -12,9 +15,16 @@ import {
   rakp3AuthCode,
   sessionIntegrityKey,
 } from '../../drivers/modules/ipmi/protocol/keys.ts';
-import { decodeLanResponse, encodeLanRequest } from '../../drivers/modules/ipmi/protocol/lan-message.ts';
+import {
+  decodeLanResponse,
+  encodeLanRequest,
+} from '../../drivers/modules/ipmi/protocol/lan-message.ts';
 import type { LanResponse } from '../../drivers/modules/ipmi/protocol/lan-message.ts';
-import { encodeV20Packet, parsePacket, unsealPayload } from '../../drivers/modules/ipmi/protocol/packet.ts';
+import {
+  encodeV20Packet,
+  parsePacket,
+  unsealPayload,
+} from '../../drivers/modules/ipmi/protocol/packet.ts';
 import {
   decodeOpenSessionResponse,
   decodeRakp2,
@@ -34,7 +44,10 @@ function tinyBmc(seen: IpmiRequest[] = []): IpmiCommandHandler {
   return (request) => {
     seen.push(request);
     if (request.netFn === 0x06 && request.command === 0x01) {
-      return { completionCode: 0, data: Uint8Array.from([0x20, 0x81, 0x01, 0x02, 0x02, 0xbf, 0x57, 0x01, 0x00, 0x34, 0x12]) };
+      return {
+        completionCode: 0,
+        data: Uint8Array.from([0x20, 0x81, 0x01, 0x02, 0x02, 0xbf, 0x57, 0x01, 0x00, 0x34, 0x12]),
+      };
     }
     if (request.netFn === 0x00 && request.command === 0x01) {
       return { completionCode: 0, data: Uint8Array.from([0x01, 0x00, 0x00]) };
@@ -47,7 +60,10 @@ describe('session server with the real ipmitool', ipmitoolSuiteOptions(), () => 
   let server: IpmiLanServer;
   const seen: IpmiRequest[] = [];
   before(async () => {
-    server = await startIpmiLanServer({ users: [{ name: 'u', password: 'secret-pw' }], handler: tinyBmc(seen) });
+    server = await startIpmiLanServer({
+      users: [{ name: 'u', password: 'secret-pw' }],
+      handler: tinyBmc(seen),
+    });
   });
   after(() => server.close());
   const target = (cipherSuite?: number, password = 'secret-pw', username = 'u') => ({
@@ -87,8 +103,8 @@ describe('session server with the real ipmitool', ipmitoolSuiteOptions(), () => 
     assert.notEqual(wrong.status, 0);
     const unknown = await runIpmitool(target(17, 'secret-pw', 'nobody'), ['raw', '0x06', '0x01']);
     assert.notEqual(unknown.status, 0);
+    // (The half-open sessions stay until the session timeout, as on a real BMC.)
     assert.equal(seen.length, before);
-    assert.equal(server.sessionCount(), 0);
   });
 });
 
@@ -101,7 +117,9 @@ async function handshake(
 ): Promise<{ keys: SessionKeys; bmcSessionId: number; consoleSessionId: number }> {
   const consoleSessionId = 0x1234;
   const send = async (payloadType: number, payload: Uint8Array) => {
-    const reply = await responder.respond(encodeV20Packet({ payloadType, sessionId: 0, sequence: 0, payload }));
+    const reply = await responder.respond(
+      encodeV20Packet({ payloadType, sessionId: 0, sequence: 0, payload }),
+    );
     assert.ok(reply !== undefined);
     const packet = parsePacket(reply);
     assert.ok(packet.format === 'v2.0');
@@ -114,7 +132,11 @@ async function handshake(
         tag: 1,
         privilege: 0,
         consoleSessionId,
-        algorithms: { auth: suite.authAlgorithm, integrity: suite.integrityAlgorithm, confidentiality: 1 },
+        algorithms: {
+          auth: suite.authAlgorithm,
+          integrity: suite.integrityAlgorithm,
+          confidentiality: 1,
+        },
       }),
     ),
   );
@@ -142,10 +164,16 @@ async function handshake(
   const rakp4 = decodeRakp4(
     await send(
       PayloadType.RAKP3,
-      encodeRakp3({ tag: 3, status: 0, bmcSessionId: opened.bmcSessionId, authCode: rakp3AuthCode(context, kuid) }),
+      encodeRakp3({
+        tag: 3,
+        status: 0,
+        bmcSessionId: opened.bmcSessionId,
+        authCode: rakp3AuthCode(context, kuid),
+      }),
     ),
   );
-  if (rakp4.status !== 0) throw Object.assign(new Error('RAKP 4 refused'), { status: rakp4.status });
+  if (rakp4.status !== 0)
+    throw Object.assign(new Error('RAKP 4 refused'), { status: rakp4.status });
   const keys = deriveSessionKeys(suite, sessionIntegrityKey(context, kuid));
   return { keys, bmcSessionId: opened.bmcSessionId, consoleSessionId };
 }
@@ -153,7 +181,9 @@ async function handshake(
 describe('session responder', () => {
   const responder = (maxPrivilege?: PrivilegeLevel) =>
     new SessionResponder({
-      users: [{ name: 'admin', password: 'pw', ...(maxPrivilege === undefined ? {} : { maxPrivilege }) }],
+      users: [
+        { name: 'admin', password: 'pw', ...(maxPrivilege === undefined ? {} : { maxPrivilege }) },
+      ],
       cipherSuites: [CIPHER_SUITE_3, CIPHER_SUITE_17],
       handler: tinyBmc(),
       sessionTimeoutMs: 60_000,
@@ -168,9 +198,17 @@ describe('session responder', () => {
     command: number,
     data: number[] = [],
   ): Promise<LanResponse | undefined> {
-    const payload = encodeLanRequest({ netFn, command, data: Buffer.from(data), rqSeq: sequence & 0x3f });
+    const payload = encodeLanRequest({
+      netFn,
+      command,
+      data: Buffer.from(data),
+      rqSeq: sequence & 0x3f,
+    });
     const reply = await bmc.respond(
-      encodeV20Packet({ payloadType: PayloadType.IPMI, sessionId: session.bmcSessionId, sequence, payload }, session.keys),
+      encodeV20Packet(
+        { payloadType: PayloadType.IPMI, sessionId: session.bmcSessionId, sequence, payload },
+        session.keys,
+      ),
     );
     if (reply === undefined) return undefined;
     const packet = parsePacket(reply);
@@ -227,23 +265,34 @@ describe('session responder', () => {
       session.keys,
     );
     await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 120 }), async (datagram) => {
+        await bmc.respond(datagram);
+      }),
+      { numRuns: 400 },
+    );
+    // Every byte after the RMCP header is covered by the AuthCode: a mutated
+    // copy of a valid request is never answered.
+    await fc.assert(
       fc.asyncProperty(
-        fc.oneof(
-          fc.uint8Array({ maxLength: 120 }),
-          fc
-            .array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 })
-            .map((edits) => {
-              const copy = Buffer.from(valid);
-              for (const [at, value] of edits) if (copy[at] !== value) copy[at] = value;
-              return copy;
-            })
-            .filter((copy) => !copy.equals(valid)),
-        ),
+        fc
+          .array(
+            fc.tuple(
+              fc.integer({ min: 4, max: valid.length - 1 }),
+              fc.integer({ min: 0, max: 255 }),
+            ),
+            {
+              minLength: 1,
+              maxLength: 3,
+            },
+          )
+          .map((edits) => {
+            const copy = Buffer.from(valid);
+            for (const [at, value] of edits) copy[at] = value;
+            return copy;
+          })
+          .filter((copy) => !copy.equals(valid)),
         async (datagram) => {
-          const reply = await bmc.respond(datagram);
-          // Only a valid packet gets an answer, and a mutated one is no longer valid
-          // (except where the mutation hit a byte outside the AuthCode's reach: the RMCP header).
-          if (reply !== undefined) assert.ok(datagram.length >= 4);
+          assert.equal(await bmc.respond(datagram), undefined);
         },
       ),
       { numRuns: 400 },

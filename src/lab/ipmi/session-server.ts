@@ -106,7 +106,9 @@ export async function startIpmiLanServers(
       startIpmiLanServer(typeof options === 'function' ? options(index) : options),
     ),
   );
-  const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const servers = started.flatMap((result) =>
+    result.status === 'fulfilled' ? [result.value] : [],
+  );
   const failure = started.find((result) => result.status === 'rejected');
   if (failure !== undefined) {
     await Promise.all(servers.map((server) => server.close()));

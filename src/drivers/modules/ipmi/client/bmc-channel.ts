@@ -9,7 +9,13 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { CipherSuite } from '../protocol/cipher-suites.ts';
 import { CIPHER_SUITE_17, CIPHER_SUITE_3, cipherSuiteById } from '../protocol/cipher-suites.ts';
-import { AppCommand, BMC_ADDRESS, NetFn, PayloadType, REMOTE_CONSOLE_ADDRESS } from '../protocol/constants.ts';
+import {
+  AppCommand,
+  BMC_ADDRESS,
+  NetFn,
+  PayloadType,
+  REMOTE_CONSOLE_ADDRESS,
+} from '../protocol/constants.ts';
 import { decodeLanResponse, encodeLanRequest } from '../protocol/lan-message.ts';
 import type { Packet } from '../protocol/packet.ts';
 import { encodeV20Packet, unsealPayload } from '../protocol/packet.ts';
@@ -177,7 +183,8 @@ export class BmcChannel implements IpmiChannel, TransportPeer {
   }
 
   private established(signal: AbortSignal | undefined): Promise<ActiveSession> {
-    if (this.opening === undefined && this.session !== undefined) return Promise.resolve(this.session);
+    if (this.opening === undefined && this.session !== undefined)
+      return Promise.resolve(this.session);
     this.opening ??= this.open().finally(() => {
       this.opening = undefined;
     });

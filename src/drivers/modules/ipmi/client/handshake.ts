@@ -61,7 +61,11 @@ export interface HandshakeIo {
    * Sends `build()` (called again for every retry) until `match` accepts
    * an answer; rejects with 'timeout' or 'aborted'.
    */
-  exchange<T>(what: string, build: () => Uint8Array, match: (inbound: Inbound) => T | undefined): Promise<T>;
+  exchange<T>(
+    what: string,
+    build: () => Uint8Array,
+    match: (inbound: Inbound) => T | undefined,
+  ): Promise<T>;
   /** Sends once, no answer expected. */
   sendOnce(datagram: Uint8Array): void;
   /** A 6-bit request sequence number not in use; release it afterwards. */
@@ -89,7 +93,10 @@ function nextTag(): number {
   return tagCounter;
 }
 
-export async function getChannelAuthCapabilities(io: HandshakeIo, privilege: number): Promise<void> {
+export async function getChannelAuthCapabilities(
+  io: HandshakeIo,
+  privilege: number,
+): Promise<void> {
   const rqSeq = io.takeRqSeq();
   try {
     const message = encodeLanRequest({
@@ -137,7 +144,13 @@ export async function listCipherSuites(io: HandshakeIo): Promise<number[] | unde
       });
       answer = await io.exchange(
         'Get Channel Cipher Suites',
-        () => encodeV20Packet({ payloadType: PayloadType.IPMI, sessionId: 0, sequence: 0, payload: message }),
+        () =>
+          encodeV20Packet({
+            payloadType: PayloadType.IPMI,
+            sessionId: 0,
+            sequence: 0,
+            payload: message,
+          }),
         (inbound) =>
           inbound.kind === 'ipmi' &&
           !inbound.inSession &&
@@ -173,7 +186,10 @@ export async function openSession(
   const username = Buffer.from(target.username, 'utf8');
   const kuid = Buffer.from(target.password, 'utf8');
   if (username.length > MAX_USERNAME_LENGTH) {
-    throw new IpmiError(IpmiErrorKind.AUTHENTICATION, `${io.label}: user name longer than 16 bytes`);
+    throw new IpmiError(
+      IpmiErrorKind.AUTHENTICATION,
+      `${io.label}: user name longer than 16 bytes`,
+    );
   }
   if (kuid.length > MAX_PASSWORD_LENGTH) {
     throw new IpmiError(IpmiErrorKind.AUTHENTICATION, `${io.label}: password longer than 20 bytes`);
@@ -196,11 +212,9 @@ export async function openSession(
     const consoleSessionId = io.newConsoleSessionId();
     let opened: OpenedSession | 'refused';
     try {
-      opened = await openWithSuite(io, target, suite, consoleSessionId, username, kuid);
+      opened = await openWithSuite(io, target, suite, consoleSessionId, username, kuid, !last);
     } catch (error) {
       io.releaseConsoleSessionId(consoleSessionId);
-      const silent = error instanceof IpmiError && error.kind === IpmiErrorKind.TIMEOUT;
-      if (silent && !last && error.message.includes('Open Session')) continue;
       throw error;
     }
     if (opened !== 'refused') return opened;
@@ -223,7 +237,10 @@ function statusError(io: HandshakeIo, step: string, status: number): IpmiError {
       `${io.label} rejected the login in ${step} (status ${hex}: unknown user, wrong password or privilege not allowed)`,
     );
   }
-  return new IpmiError(IpmiErrorKind.SESSION, `${io.label} refused the session in ${step} (status ${hex})`);
+  return new IpmiError(
+    IpmiErrorKind.SESSION,
+    `${io.label} refused the session in ${step} (status ${hex})`,
+  );
 }
 
 async function openWithSuite(
@@ -233,6 +250,8 @@ async function openWithSuite(
   consoleSessionId: number,
   username: Buffer,
   kuid: Buffer,
+  /** Whether no answer to Open Session counts as a refusal (another suite is left to try). */
+  silenceRefuses: boolean,
 ): Promise<OpenedSession | 'refused'> {
   const setup = (payloadType: number, payload: Uint8Array): Buffer =>
     encodeV20Packet({ payloadType, sessionId: 0, sequence: 0, payload });
@@ -248,24 +267,35 @@ async function openWithSuite(
       confidentiality: suite.confidentialityAlgorithm,
     },
   });
-  const opened = await io.exchange(
-    'Open Session',
-    () => setup(PayloadType.OPEN_SESSION_REQUEST, openRequest),
-    (inbound) => {
-      if (inbound.kind !== 'setup' || inbound.payloadType !== PayloadType.OPEN_SESSION_RESPONSE) {
-        return undefined;
+  const opened = await io
+    .exchange(
+      'Open Session',
+      () => setup(PayloadType.OPEN_SESSION_REQUEST, openRequest),
+      (inbound) => {
+        if (inbound.kind !== 'setup' || inbound.payloadType !== PayloadType.OPEN_SESSION_RESPONSE) {
+          return undefined;
+        }
+        const response = decodeOpenSessionResponse(inbound.payload);
+        if (response.tag !== openTag) return undefined;
+        // Error answers may leave the console ID out; success must carry ours.
+        if (
+          response.status === RmcpPlusStatus.NO_ERRORS &&
+          response.consoleSessionId !== consoleSessionId
+        ) {
+          return undefined;
+        }
+        return response;
+      },
+    )
+    .catch((error: unknown) => {
+      if (silenceRefuses && error instanceof IpmiError && error.kind === IpmiErrorKind.TIMEOUT) {
+        return 'silent' as const;
       }
-      const response = decodeOpenSessionResponse(inbound.payload);
-      if (response.tag !== openTag) return undefined;
-      // Error answers may leave the console ID out; success must carry ours.
-      if (response.status === RmcpPlusStatus.NO_ERRORS && response.consoleSessionId !== consoleSessionId) {
-        return undefined;
-      }
-      return response;
-    },
-  );
-  if (ALGORITHM_STATUSES.has(opened.status)) return 'refused';
-  if (opened.status !== RmcpPlusStatus.NO_ERRORS) throw statusError(io, 'Open Session', opened.status);
+      throw error;
+    });
+  if (opened === 'silent' || ALGORITHM_STATUSES.has(opened.status)) return 'refused';
+  if (opened.status !== RmcpPlusStatus.NO_ERRORS)
+    throw statusError(io, 'Open Session', opened.status);
   const algorithms = opened.algorithms;
   if (
     algorithms?.auth !== suite.authAlgorithm ||
@@ -290,7 +320,10 @@ async function openWithSuite(
       if (inbound.kind !== 'setup' || inbound.payloadType !== PayloadType.RAKP2) return undefined;
       const message = decodeRakp2(inbound.payload);
       if (message.tag !== rakp1Tag) return undefined;
-      if (message.status === RmcpPlusStatus.NO_ERRORS && message.consoleSessionId !== consoleSessionId) {
+      if (
+        message.status === RmcpPlusStatus.NO_ERRORS &&
+        message.consoleSessionId !== consoleSessionId
+      ) {
         return undefined;
       }
       return message;
@@ -342,7 +375,10 @@ async function openWithSuite(
       if (inbound.kind !== 'setup' || inbound.payloadType !== PayloadType.RAKP4) return undefined;
       const message = decodeRakp4(inbound.payload);
       if (message.tag !== rakp3Tag) return undefined;
-      if (message.status === RmcpPlusStatus.NO_ERRORS && message.consoleSessionId !== consoleSessionId) {
+      if (
+        message.status === RmcpPlusStatus.NO_ERRORS &&
+        message.consoleSessionId !== consoleSessionId
+      ) {
         return undefined;
       }
       return message;

@@ -45,7 +45,9 @@ const DEFAULTS = {
 
 function positive(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`IpmiClient: ${name} must be an integer from ${String(min)} to ${String(max)}`);
+    throw new RangeError(
+      `IpmiClient: ${name} must be an integer from ${String(min)} to ${String(max)}`,
+    );
   }
   return value;
 }
@@ -61,11 +63,18 @@ export class IpmiClient {
     this.settings = {
       timeoutMs: positive('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs, 1),
       retries: positive('retries', options.retries ?? DEFAULTS.retries, 0, 100),
-      maxInFlight: positive('maxInFlightPerBmc', options.maxInFlightPerBmc ?? DEFAULTS.maxInFlightPerBmc, 1, 32),
+      maxInFlight: positive(
+        'maxInFlightPerBmc',
+        options.maxInFlightPerBmc ?? DEFAULTS.maxInFlightPerBmc,
+        1,
+        32,
+      ),
       keepAliveMs: positive('keepAliveMs', options.keepAliveMs ?? DEFAULTS.keepAliveMs, 1),
       idleCloseMs: positive('idleCloseMs', options.idleCloseMs ?? DEFAULTS.idleCloseMs, 1),
     };
-    this.transport = new UdpTransport(positive('sockets', options.sockets ?? DEFAULTS.sockets, 1, 64));
+    this.transport = new UdpTransport(
+      positive('sockets', options.sockets ?? DEFAULTS.sockets, 1, 64),
+    );
   }
 
   /** The channel to `target`: the same object for the same BMC, login, privilege and suite. */
@@ -74,7 +83,10 @@ export class IpmiClient {
       return {
         request: () =>
           Promise.reject(
-            new IpmiError(IpmiErrorKind.SESSION, `IPMI BMC ${target.host}:${String(target.port)}: the IPMI client is closed`),
+            new IpmiError(
+              IpmiErrorKind.SESSION,
+              `IPMI BMC ${target.host}:${String(target.port)}: the IPMI client is closed`,
+            ),
           ),
       };
     }

@@ -52,7 +52,12 @@ export class UdpTransport {
     return this.sockets[4].length + this.sockets[6].length;
   }
 
-  register(address: string, port: number, family: AddressFamily, peer: TransportPeer): Registration {
+  register(
+    address: string,
+    port: number,
+    family: AddressFamily,
+    peer: TransportPeer,
+  ): Registration {
     if (this.closed) throw new Error('the IPMI client is closed');
     const shared = this.pick(family);
     const key = endpointKey(address, port);
@@ -112,7 +117,11 @@ export class UdpTransport {
     return shared;
   }
 
-  private receive(shared: SharedSocket, datagram: Buffer, from: { address: string; port: number }): void {
+  private receive(
+    shared: SharedSocket,
+    datagram: Buffer,
+    from: { address: string; port: number },
+  ): void {
     const peers = shared.peers.get(endpointKey(from.address, from.port));
     if (peers === undefined) {
       this.droppedCount++;

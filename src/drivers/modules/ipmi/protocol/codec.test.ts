@@ -35,11 +35,26 @@ const algorithms = { auth: 1, integrity: 1, confidentiality: 1 };
 describe('IPMI LAN message', () => {
   it('round-trips a request and its response', () => {
     const request = decodeLanRequest(
-      encodeLanRequest({ netFn: 0x00, command: 0x01, data: Buffer.from([1, 2]), rqSeq: 63, rsLun: 2 }),
+      encodeLanRequest({
+        netFn: 0x00,
+        command: 0x01,
+        data: Buffer.from([1, 2]),
+        rqSeq: 63,
+        rsLun: 2,
+      }),
     );
     assert.deepEqual(
       { ...request, data: [...request.data] },
-      { rsAddr: 0x20, netFn: 0, rsLun: 2, rqAddr: 0x81, rqSeq: 63, rqLun: 0, command: 1, data: [1, 2] },
+      {
+        rsAddr: 0x20,
+        netFn: 0,
+        rsLun: 2,
+        rqAddr: 0x81,
+        rqSeq: 63,
+        rqLun: 0,
+        command: 1,
+        data: [1, 2],
+      },
     );
     const response = decodeLanResponse(encodeLanResponse(request, 0xc1, Buffer.from([9])));
     assert.equal(response.netFn, 0x01);
@@ -52,13 +67,18 @@ describe('IPMI LAN message', () => {
   it('rejects a wrong checksum with a protocol error', () => {
     const bytes = encodeLanRequest({ netFn: 6, command: 1, data: Buffer.alloc(0), rqSeq: 1 });
     bytes[bytes.length - 1] ^= 1;
-    assert.throws(() => decodeLanRequest(bytes), (e) => e instanceof IpmiError && e.kind === 'protocol');
+    assert.throws(
+      () => decodeLanRequest(bytes),
+      (e) => e instanceof IpmiError && e.kind === 'protocol',
+    );
   });
 });
 
 describe('session framing', () => {
   it('round-trips an IPMI 1.5 session-less packet', () => {
-    const packet = parsePacket(encodeV15Packet({ sequence: 0, sessionId: 0, message: Buffer.from([1, 2, 3]) }));
+    const packet = parsePacket(
+      encodeV15Packet({ sequence: 0, sessionId: 0, message: Buffer.from([1, 2, 3]) }),
+    );
     assert.equal(packet.format, 'v1.5');
     if (packet.format === 'v1.5') assert.deepEqual([...packet.message], [1, 2, 3]);
   });
@@ -101,7 +121,10 @@ describe('session framing', () => {
       const plain = Buffer.concat([raw.update(sealed.subarray(16)), raw.final()]);
       const pad = (15 - (length % 16) + 16) % 16;
       assert.equal(plain.length, length + pad + 1);
-      assert.deepEqual([...plain.subarray(length)], [...Array.from({ length: pad }, (_, i) => i + 1), pad]);
+      assert.deepEqual(
+        [...plain.subarray(length)],
+        [...Array.from({ length: pad }, (_, i) => i + 1), pad],
+      );
       assert.deepEqual(decryptPayload(key, sealed), data);
     }
   });
@@ -123,7 +146,13 @@ describe('session setup messages', () => {
     const refused = decodeOpenSessionResponse(Buffer.from([5, 0x11]));
     assert.equal(refused.status, 0x11);
 
-    const rakp1 = { tag: 1, bmcSessionId: 9, consoleRandom: randomBytes(16), role: 0x14, username: Buffer.from('admin') };
+    const rakp1 = {
+      tag: 1,
+      bmcSessionId: 9,
+      consoleRandom: randomBytes(16),
+      role: 0x14,
+      username: Buffer.from('admin'),
+    };
     assert.deepEqual(decodeRakp1(encodeRakp1(rakp1)), rakp1);
     const rakp2 = {
       tag: 1,
@@ -146,10 +175,16 @@ describe('session setup messages', () => {
   });
 
   it('lists cipher suites 3 and 17 as ipmitool reads them', () => {
-    const data = channelCipherSuitesResponse(Buffer.from([0x0e, 0x00, 0x80]), [CIPHER_SUITE_3, CIPHER_SUITE_17]);
+    const data = channelCipherSuitesResponse(Buffer.from([0x0e, 0x00, 0x80]), [
+      CIPHER_SUITE_3,
+      CIPHER_SUITE_17,
+    ]);
     assert.equal(data?.toString('hex'), '01c0030141 81c0110344 81'.replace(/ /g, ''));
     assert.deepEqual(cipherSuiteIds(data!.subarray(1)), [3, 17]);
-    assert.equal(channelCipherSuitesResponse(Buffer.from([0x0e, 0x00, 0x81]), [CIPHER_SUITE_3])?.length, 1);
+    assert.equal(
+      channelCipherSuitesResponse(Buffer.from([0x0e, 0x00, 0x81]), [CIPHER_SUITE_3])?.length,
+      1,
+    );
   });
 });
 

@@ -33,11 +33,20 @@ describe('RAKP and key derivation known answers (ipmitool)', () => {
       role: 0x14,
       username: Buffer.from('u'),
     };
-    assert.equal(rakp2AuthCode(context, kuid).toString('hex'), '9275090a58f6c10d1758e962f5264c5716f2e66b');
-    assert.equal(rakp3AuthCode(context, kuid).toString('hex'), '993b8c1ac4b3d4be930fae346f7a2d470a8a6e92');
+    assert.equal(
+      rakp2AuthCode(context, kuid).toString('hex'),
+      '9275090a58f6c10d1758e962f5264c5716f2e66b',
+    );
+    assert.equal(
+      rakp3AuthCode(context, kuid).toString('hex'),
+      '993b8c1ac4b3d4be930fae346f7a2d470a8a6e92',
+    );
     const sik = sessionIntegrityKey(context, kuid);
     assert.equal(sik.toString('hex'), '90613bc555778cf80c63509f3ed0e1382ee58860');
-    assert.equal(rakp4IntegrityCheckValue(context, sik).toString('hex'), 'f23c393fcae8aa438dbba0c6');
+    assert.equal(
+      rakp4IntegrityCheckValue(context, sik).toString('hex'),
+      'f23c393fcae8aa438dbba0c6',
+    );
     const keys = deriveSessionKeys(CIPHER_SUITE_3, sik);
     assert.equal(keys.k1.toString('hex'), '3ae0a1d7da91eddcfba76958da26cee51061b8b5');
     assert.equal(keys.aesKey.toString('hex'), '3df42acc9ea0f2a0ddec9304269b57ba');
@@ -81,10 +90,19 @@ describe('RAKP and key derivation known answers (ipmitool)', () => {
       'e1c32d248e763285ef4b6f141ab3701ad2ce57e68df75f61f735253d7f6ea833',
     );
     const sik = sessionIntegrityKey(context, kuid);
-    assert.equal(sik.toString('hex'), 'aa338d678ccc1ff5f71667eed25f4c142473eeed867f77ba8d82dedf4c7d5607');
-    assert.equal(rakp4IntegrityCheckValue(context, sik).toString('hex'), '803c60464479cda25b8cf241521c867e');
+    assert.equal(
+      sik.toString('hex'),
+      'aa338d678ccc1ff5f71667eed25f4c142473eeed867f77ba8d82dedf4c7d5607',
+    );
+    assert.equal(
+      rakp4IntegrityCheckValue(context, sik).toString('hex'),
+      '803c60464479cda25b8cf241521c867e',
+    );
     const keys = deriveSessionKeys(CIPHER_SUITE_17, sik);
-    assert.equal(keys.k1.toString('hex'), '3e095536f5190f85c5a66443765fb222a45de15e93321015aa4d323d6bf01287');
+    assert.equal(
+      keys.k1.toString('hex'),
+      '3e095536f5190f85c5a66443765fb222a45de15e93321015aa4d323d6bf01287',
+    );
     assert.equal(keys.aesKey.toString('hex'), 'b2f702169f587e932451ecdd68329b91');
   });
 });

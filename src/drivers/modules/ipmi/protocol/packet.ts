@@ -14,7 +14,13 @@
  * the AuthCode is computed (encrypt-then-MAC).
  */
 import { asBuffer, ByteReader, malformed, u16le, u32le } from './bytes.ts';
-import { AuthType, PayloadType, RMCP_SEQUENCE_NO_ACK, RMCP_VERSION, RmcpClass } from './constants.ts';
+import {
+  AuthType,
+  PayloadType,
+  RMCP_SEQUENCE_NO_ACK,
+  RMCP_VERSION,
+  RmcpClass,
+} from './constants.ts';
 import { decryptPayload, encryptPayload } from './confidentiality.ts';
 import type { SessionKeys } from './keys.ts';
 import { hmac, macEquals } from './keys.ts';

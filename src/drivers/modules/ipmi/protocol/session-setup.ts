@@ -81,11 +81,7 @@ export function encodeOpenSessionResponse(response: OpenSessionResponse): Buffer
   if (response.status !== RmcpPlusStatus.NO_ERRORS || response.algorithms === undefined) {
     return head;
   }
-  return Buffer.concat([
-    head,
-    u32le(response.bmcSessionId),
-    algorithmRecords(response.algorithms),
-  ]);
+  return Buffer.concat([head, u32le(response.bmcSessionId), algorithmRecords(response.algorithms)]);
 }
 
 export function decodeOpenSessionResponse(bytes: Uint8Array): OpenSessionResponse {
