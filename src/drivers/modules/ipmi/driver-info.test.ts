@@ -95,7 +95,10 @@ describe('ipmi driver_info', () => {
     const properties = driver.power.getProperties();
     assert.match(properties['ipmi_address'] ?? '', /Required\.$/);
     assert.match(properties['ipmi_password'] ?? '', /Optional\.$/);
-    assert.deepEqual(Object.keys(driver.management?.getProperties() ?? {}), Object.keys(properties));
+    assert.deepEqual(
+      Object.keys(driver.management?.getProperties() ?? {}),
+      Object.keys(properties),
+    );
     await assert.rejects(driver.power.validate(taskWith({})), /ipmi_address/);
     await driver.management?.validate(taskWith({ ipmi_address: '127.0.0.1' }));
   });
