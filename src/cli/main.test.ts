@@ -28,11 +28,12 @@ describe('ferrite drivers', () => {
     const text = c.out();
     assert.match(text, /^fake-hardware: /m);
     assert.match(text, /^manual-management: /m);
+    assert.match(text, /^ipmi: /m);
     assert.match(text, /^interface\s+default\s+supported$/m);
     assert.match(text, /^network\s+flat\s+flat, noop$/m);
     assert.match(text, /^management\s+noop\s+noop, fake$/m);
     for (const type of ALL_INTERFACES) {
-      assert.equal(text.match(new RegExp(`^${type}\\s`, 'gm'))?.length, 2, type);
+      assert.equal(text.match(new RegExp(`^${type}\\s`, 'gm'))?.length, 3, type);
     }
   });
 

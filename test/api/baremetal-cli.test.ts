@@ -186,6 +186,7 @@ describe('the Bare Metal command-line client against ferrite serve', { skip }, (
     const host = hostname();
     assert.deepEqual(sortedBy(asRows(list, 'driver list'), 'Supported driver(s)'), [
       { 'Supported driver(s)': 'fake-hardware', 'Active host(s)': host },
+      { 'Supported driver(s)': 'ipmi', 'Active host(s)': host },
       { 'Supported driver(s)': 'manual-management', 'Active host(s)': host },
     ]);
     assert.deepEqual(openstackList, list);

@@ -145,6 +145,7 @@ describe('API discovery, versions and errors', () => {
     const drivers = res.json<{ drivers: Record<string, unknown>[] }>().drivers;
     assert.deepEqual(drivers.map((d) => d['name']).sort(), [
       'fake-hardware',
+      'ipmi',
       'manual-management',
       'scripted-hardware',
     ]);
@@ -183,11 +184,11 @@ describe('API discovery, versions and errors', () => {
       headers: { 'x-openstack-ironic-api-version': 'latest' },
     });
     assert.equal(show.json<Record<string, unknown>>()['default_raid_interface'], 'fake');
-    const missing = await api.inject({ method: 'GET', url: '/v1/drivers/ipmi' });
+    const missing = await api.inject({ method: 'GET', url: '/v1/drivers/idrac' });
     assert.equal(missing.statusCode, 404);
     assert.match(
       fault(missing.body).faultstring,
-      /Could not find the following driver\(s\) or hardware type\(s\): ipmi/,
+      /Could not find the following driver\(s\) or hardware type\(s\): idrac/,
     );
     const props = await api.inject({ method: 'GET', url: '/v1/drivers/fake-hardware/properties' });
     assert.match(props.json<Record<string, string>>()['fake_hardware'] ?? '', /Optional\./);

@@ -76,7 +76,7 @@ describe('nodes API', () => {
       [{ driver: 'fake-hardware', colour: 'red' }, /colour|additional/],
       [{ driver: 'fake-hardware', properties: 'lots' }, /properties/],
       [{ driver: 'fake-hardware', uuid: 'not-a-uuid' }, /Expected a UUID but received not-a-uuid/],
-      [{ driver: 'ipmi' }, /Could not find the following driver/],
+      [{ driver: 'idrac' }, /Could not find the following driver/],
       [{ driver: 'fake-hardware', raid_interface: 'no-such' }, /not enabled/],
     ];
     for (const [payload, pattern] of cases) {

@@ -435,7 +435,7 @@ forEachDatabase((db) => {
       c().updateNode(node.uuid, { driver: 'manual-management' }, { resetInterfaces: false }),
       fails('IncompatibleInterface'),
     );
-    await assert.rejects(h.conductor.createNode({ driver: 'ipmi' }), fails('DriverNotFound'));
+    await assert.rejects(h.conductor.createNode({ driver: 'idrac' }), fails('DriverNotFound'));
   });
 
   it('answers "busy" past the concurrent deploy and clean caps', async () => {
