@@ -16,6 +16,9 @@ import { startConductor } from '../support/conductor.ts';
 import { drive } from '../support/drive.ts';
 import { ipmiSimSuiteOptions, startIpmiSim } from '../support/ipmi-sim.ts';
 import type { IpmiSim } from '../support/ipmi-sim.ts';
+import { createSocket } from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import { startBmcFleet } from '../../src/lab/ipmi/fleet.ts';
 
 describe('an ipmi node on ipmi_sim, through the conductor', ipmiSimSuiteOptions(), () => {
   let store: Store;
@@ -85,5 +88,74 @@ describe('an ipmi node on ipmi_sim, through the conductor', ipmiSimSuiteOptions(
 
     await h.stop();
     await factory.close();
+  });
+});
+
+describe('ipmi nodes whose BMC misbehaves, through the conductor', () => {
+  const clock = new SimulatedClock();
+  const options = { ipmi: { requestTimeoutMs: 100, retries: 1, powerPollIntervalMs: 100 } };
+
+  async function manageFails(address: string, port: number, password: string): Promise<string> {
+    const store = await openStore('sqlite::memory:', { clock });
+    const factory = createDriverFactory({ clock, options });
+    const h = await startConductor(store, {}, { clock, factory });
+    try {
+      const node = await h.conductor.createNode({
+        driver: 'ipmi',
+        driverInfo: {
+          ipmi_address: address,
+          ipmi_port: port,
+          ipmi_username: 'admin',
+          ipmi_password: password,
+        },
+      });
+      await h.act(h.conductor.changeProvisionState(node.uuid, 'manage'));
+      const failed = await h.node(node.uuid);
+      assert.equal(failed.provisionState, 'enroll');
+      assert.equal(failed.reservation, null, 'the lock is released');
+      assert.doesNotMatch(failed.lastError ?? '', new RegExp(password));
+      return failed.lastError ?? '';
+    } finally {
+      await h.stop();
+      await factory.close();
+      await store.close();
+    }
+  }
+
+  it('names a wrong password as such, and stays in enroll unlocked', async () => {
+    const fleet = await startBmcFleet({ count: 1, password: 'the-right-one' });
+    const bmc = fleet.bmcs[0];
+    assert.ok(bmc);
+    try {
+      const error = await manageFails(bmc.host, bmc.port, 'a-wrong-password');
+      assert.match(error, /IPMI call failed/);
+      assert.match(error, /user name or password|authentication/i);
+    } finally {
+      await fleet.close();
+    }
+  });
+
+  it('ignores a BMC that answers garbage and reports the timeout', async () => {
+    const garbage = createSocket('udp4');
+    let answered = 0;
+    garbage.on('message', (_datagram, peer) => {
+      answered++;
+      garbage.send(
+        Buffer.from([0x06, 0x00, 0xff, 0x07, 0xde, 0xad, 0xbe, 0xef]),
+        peer.port,
+        peer.address,
+      );
+    });
+    await new Promise<void>((resolve) => garbage.bind(0, '127.0.0.1', resolve));
+    try {
+      const { port } = garbage.address() as AddressInfo;
+      const error = await manageFails('127.0.0.1', port, 'whatever-secret');
+      assert.ok(answered > 0, 'the garbage BMC was asked');
+      assert.match(error, /IPMI call failed/);
+      assert.match(error, new RegExp(`127\\.0\\.0\\.1:${String(port)}`));
+      assert.match(error, /timed out|no answer|timeout/i);
+    } finally {
+      garbage.close();
+    }
   });
 });
