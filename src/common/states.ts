@@ -57,6 +57,9 @@ export const POWER_STATES: readonly PowerState[] = Object.values(PowerState);
 
 /** Power states a client may request (everything but `error`). */
 export type RequestablePowerState = Exclude<PowerState, 'error'>;
+export const REQUESTABLE_POWER_STATES: readonly RequestablePowerState[] = POWER_STATES.filter(
+  (s): s is RequestablePowerState => s !== PowerState.ERROR,
+);
 
 export function isPowerState(value: unknown): value is PowerState {
   return typeof value === 'string' && (POWER_STATES as readonly string[]).includes(value);

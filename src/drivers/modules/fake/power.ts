@@ -1,5 +1,5 @@
 import { FerriteError } from '../../../common/errors.ts';
-import { PowerState } from '../../../common/states.ts';
+import { PowerState, REQUESTABLE_POWER_STATES } from '../../../common/states.ts';
 import type { RequestablePowerState } from '../../../common/states.ts';
 import { PowerBase } from '../../interfaces/power.ts';
 import type { Task } from '../../task.ts';
@@ -10,13 +10,8 @@ import type { FakeDelay } from './options.ts';
 /** driver_internal_info key holding the state the fake "hardware" is in. */
 export const FAKE_POWER_KEY = 'fake_power_state';
 
-const SUPPORTED: RequestablePowerState[] = [
-  PowerState.POWER_ON,
-  PowerState.POWER_OFF,
-  PowerState.REBOOT,
-  PowerState.SOFT_REBOOT,
-  PowerState.SOFT_POWER_OFF,
-];
+/** Hard and soft, power changes and reboots: everything a client may ask for. */
+const SUPPORTED = REQUESTABLE_POWER_STATES;
 
 /** Where each request leaves the machine. */
 const RESULT: Record<RequestablePowerState, PowerState> = {

@@ -1,5 +1,5 @@
 import { FerriteError } from '../../../common/errors.ts';
-import { PowerState } from '../../../common/states.ts';
+import { PowerState, REQUESTABLE_POWER_STATES } from '../../../common/states.ts';
 import type { RequestablePowerState } from '../../../common/states.ts';
 import { isBootDevice } from '../../../common/boot-devices.ts';
 import type { DriverEnvironment } from '../../catalog.ts';
@@ -17,13 +17,8 @@ import type { IpmiOptions } from './options.ts';
 import { nodeBmc } from './shared-client.ts';
 import type { NodeBmc } from './shared-client.ts';
 
-const SUPPORTED: RequestablePowerState[] = [
-  PowerState.POWER_ON,
-  PowerState.POWER_OFF,
-  PowerState.REBOOT,
-  PowerState.SOFT_REBOOT,
-  PowerState.SOFT_POWER_OFF,
-];
+/** Hard and soft, power changes and reboots: everything a client may ask for. */
+const SUPPORTED = REQUESTABLE_POWER_STATES;
 
 /**
  * Power through the BMC's chassis commands over RMCP+: status from Get
