@@ -10,6 +10,7 @@ import type { InterfaceType } from './interface-types.ts';
 import { FAKE_HARDWARE } from './hardware-types/fake-hardware.ts';
 import { MANUAL_MANAGEMENT } from './hardware-types/manual-management.ts';
 import { IPMI } from './hardware-types/ipmi.ts';
+import { IpmiConsole } from './modules/ipmi/console.ts';
 import { IpmiManagement } from './modules/ipmi/management.ts';
 import { IpmiPower } from './modules/ipmi/power.ts';
 import { IpmiVendor } from './modules/ipmi/vendor.ts';
@@ -79,6 +80,12 @@ export const BUILTIN_IMPLEMENTATIONS: readonly ImplementationEntry[] = [
     name: 'ipmi',
     description: 'IPMI raw requests (send_raw) and BMC resets (bmc_reset)',
     create: (env) => new IpmiVendor(env),
+  },
+  {
+    interfaceType: 'console',
+    name: 'ipmi',
+    description: 'Serial console over IPMI Serial over LAN, served on a TCP port (socat type)',
+    create: (env) => new IpmiConsole(env),
   },
   plain('management', 'noop', 'Boot order preset in firmware; nothing to set', NoopManagement),
   fake('boot', FakeBoot),

@@ -148,7 +148,7 @@ describe('ipmi nodes whose BMC misbehaves, through the conductor', () => {
     });
     await new Promise<void>((resolve) => garbage.bind(0, '127.0.0.1', resolve));
     try {
-      const { port } = garbage.address() as AddressInfo;
+      const { port } = garbage.address();
       const error = await manageFails('127.0.0.1', port, 'whatever-secret');
       assert.ok(answered > 0, 'the garbage BMC was asked');
       assert.match(error, /IPMI call failed/);

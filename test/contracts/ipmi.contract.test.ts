@@ -1,20 +1,25 @@
 /**
- * The shared power and management contracts against the ipmi interfaces on
- * real IPMI traffic: OpenIPMI's ipmi_sim (a BMC simulator from another
- * project, cipher suite 3) and Ferrite's own BMC emulator (suite 17).
+ * The shared power, management, vendor and console contracts against the
+ * ipmi interfaces on real IPMI traffic: OpenIPMI's ipmi_sim (a BMC
+ * simulator from another project, cipher suite 3) and Ferrite's own BMC
+ * emulator (suite 17).
  */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { BootDevice } from '../../src/common/boot-devices.ts';
 import { SimulatedClock } from '../../src/common/clock.ts';
 import { isFerriteError } from '../../src/common/errors.ts';
 import { createDriverFactory } from '../../src/drivers/builtin.ts';
-import type { IpmiVendor } from '../../src/drivers/modules/ipmi/vendor.ts';
+import { IpmiVendor } from '../../src/drivers/modules/ipmi/vendor.ts';
+import { IPMI_CONSOLE_PORT_KEY } from '../../src/drivers/modules/ipmi/console.ts';
 import type { InterfaceMap } from '../../src/drivers/driver.ts';
 import type { JsonObject } from '../../src/common/json.ts';
 import { TestTask } from '../support/task.ts';
 import { ipmiSimSuiteOptions, startIpmiSim } from '../support/ipmi-sim.ts';
 import { startBmcFleet } from '../../src/lab/ipmi/fleet.ts';
+import { consoleContract } from './console.contract.ts';
 import { managementContract } from './management.contract.ts';
 import { powerContract } from './power.contract.ts';
 import { vendorContract } from './vendor.contract.ts';
@@ -23,7 +28,7 @@ import type { ContractFixture, ContractSubject } from './subject.ts';
 /** Short request timeouts: every BMC here is on loopback. */
 const IPMI_OPTIONS = { requestTimeoutMs: 300, retries: 2, powerPollIntervalMs: 100 };
 
-type IpmiInterface = 'power' | 'management' | 'vendor';
+type IpmiInterface = 'power' | 'management' | 'vendor' | 'console';
 
 async function onBmc<K extends IpmiInterface>(
   type: K,
@@ -107,6 +112,7 @@ describe('ipmi interfaces on Ferrite’s BMC emulator', () => {
   // The emulator keeps every byte of the boot flags: persistence reads back.
   managementContract(onEmulator('management'));
   vendorContract(onEmulator('vendor'));
+  consoleContract(onEmulator('console'));
 });
 
 describe('ipmi vendor methods on Ferrite’s BMC emulator', () => {
@@ -124,12 +130,13 @@ describe('ipmi vendor methods on Ferrite’s BMC emulator', () => {
       },
       () => fleet.close(),
     );
-    const vendor = fixture.impl as IpmiVendor;
+    const vendor = fixture.impl;
+    assert.ok(vendor instanceof IpmiVendor);
     try {
       // Get Device ID: the emulator's device id is 0x20, IPMI version 2.0 (0x02).
       const answer = await vendor.sendRaw(fixture.task, { raw_bytes: '0x06 0x01' });
       assert.equal(answer['completion_code'], '0x00');
-      assert.match(String(answer['data']), /^0x20 0x01 0x02 0x10 0x02 /);
+      assert.match(answer['data'] as string, /^0x20 0x01 0x02 0x10 0x02 /);
       const unknown = await vendor.sendRaw(fixture.task, { raw_bytes: '0x06 0x77' });
       assert.equal(unknown['completion_code'], '0xc1');
       await vendor.bmcReset(fixture.task, {});
@@ -143,5 +150,118 @@ describe('ipmi vendor methods on Ferrite’s BMC emulator', () => {
     } finally {
       await fixture.tearDown?.();
     }
+  });
+});
+
+/** A TCP client of a console URL that collects what it reads. */
+async function consoleClient(url: string): Promise<{
+  socket: Socket;
+  waitFor(needle: string): Promise<string>;
+  closed: Promise<void>;
+}> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  let text = '';
+  const waiters = new Set<() => void>();
+  socket.on('data', (chunk: Buffer) => {
+    text += chunk.toString('latin1');
+    for (const waiter of waiters) waiter();
+  });
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  return {
+    socket,
+    closed,
+    waitFor: (needle) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (!text.includes(needle)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(text);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no ${JSON.stringify(needle)} in ${JSON.stringify(text)}`));
+        }, 5_000);
+        waiters.add(check);
+        check();
+      }),
+  };
+}
+
+describe('ipmi console on Ferrite’s BMC emulator, over TCP', () => {
+  it('bridges a TCP client to SOL: banner, echo, one client at a time, closed by stopConsole', async () => {
+    const fleet = await startBmcFleet({ count: 1, password: 'console-secret' });
+    const machine = fleet.bmcs[0];
+    assert.ok(machine);
+    const fixture = await onBmc(
+      'console',
+      {
+        ipmi_address: machine.host,
+        ipmi_port: machine.port,
+        ipmi_username: fleet.username,
+        ipmi_password: fleet.password,
+        ipmi_cipher_suite: 17,
+      },
+      () => fleet.close(),
+    );
+    const { impl, task } = fixture;
+    try {
+      await impl.startConsole(task);
+      const info = await impl.getConsole(task);
+      assert.equal(info.type, 'socat');
+      assert.match(info.url, /^tcp:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(
+        task.node.driverInternalInfo[IPMI_CONSOLE_PORT_KEY],
+        Number(new URL(info.url).port),
+      );
+
+      const first = await consoleClient(info.url);
+      await first.waitFor('ferrite-node login: ');
+      first.socket.write('hello-console\r');
+      await first.waitFor('echo: hello-console');
+      assert.equal(machine.bmc.console.active, true);
+
+      const second = await consoleClient(info.url);
+      await second.waitFor('in use by another connection');
+      await second.closed;
+
+      await impl.stopConsole(task);
+      await first.closed;
+      assert.equal(machine.bmc.console.active, false, 'SOL was deactivated');
+      assert.equal(task.node.driverInternalInfo[IPMI_CONSOLE_PORT_KEY], undefined);
+      await assert.rejects(consoleClient(info.url), /ECONNREFUSED/);
+      assert.doesNotMatch(JSON.stringify(await first.waitFor('')), /console-secret/);
+    } finally {
+      await fixture.tearDown?.();
+    }
+  });
+
+  it('closes the listeners and SOL sessions with the driver factory', async () => {
+    const fleet = await startBmcFleet({ count: 1 });
+    const machine = fleet.bmcs[0];
+    assert.ok(machine);
+    const fixture = await onBmc(
+      'console',
+      {
+        ipmi_address: machine.host,
+        ipmi_port: machine.port,
+        ipmi_username: fleet.username,
+        ipmi_password: fleet.password,
+      },
+      () => fleet.close(),
+    );
+    const { impl, task } = fixture;
+    await impl.startConsole(task);
+    const { url } = await impl.getConsole(task);
+    const client = await consoleClient(url);
+    await client.waitFor('login: ');
+    await fixture.tearDown?.();
+    await client.closed;
+    assert.equal(machine.bmc.console.active, false);
   });
 });

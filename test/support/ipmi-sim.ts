@@ -48,6 +48,12 @@ export interface IpmiSimOptions {
   readonly password?: string;
   /** Initial power: on or off (default off). */
   readonly powerOn?: boolean;
+  /**
+   * SOL: a TCP port on 127.0.0.1 where the test plays the host's serial
+   * port (lan.conf `sol "tcp:127.0.0.1:PORT" 115200`). ipmi_sim connects
+   * to it as a client when it starts, and bridges it to SOL payload 1.
+   */
+  readonly solPort?: number;
 }
 
 /** A running simulator: where it listens, and its chassis as the BMC sees it. */
@@ -107,6 +113,9 @@ export async function startIpmiSim(options: IpmiSimOptions = {}): Promise<IpmiSi
       '    guid a123456789abcdefa123456789abcdef',
       '  endlan',
       `  chassis_control "${join(ASSETS, 'chassis-control.sh')} ${chassis}"`,
+      ...(options.solPort === undefined
+        ? []
+        : [`  sol "tcp:${HOST}:${String(options.solPort)}" 115200`]),
       '  user 1 true "" "anonymous-unused" user 10 none md2 md5 straight',
       `  user 2 true "${username}" "${password}" admin 10 none md2 md5 straight`,
       '',

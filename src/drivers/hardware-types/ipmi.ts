@@ -11,6 +11,7 @@ export const IPMI = defineHardwareType({
   description: 'Servers with an IPMI 2.0 BMC (RMCP+), spoken natively by Ferrite',
   supported: {
     boot: ['fake'],
+    console: ['ipmi', 'no-console'],
     deploy: ['fake'],
     inspect: ['no-inspect', 'fake'],
     management: ['ipmi', 'noop'],

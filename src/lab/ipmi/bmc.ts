@@ -36,6 +36,7 @@ import {
   rawValue,
 } from '../../drivers/modules/ipmi/commands/sensor-reading.ts';
 import type { IpmiRequest, IpmiResponse } from '../../drivers/modules/ipmi/types.ts';
+import { runEchoHost, SerialConsole } from './serial-console.ts';
 
 const GET_SELF_TEST_RESULTS = 0x04;
 const COLD_RESET = 0x02;
@@ -103,6 +104,14 @@ export interface EmulatedBmcOptions {
   /** Largest Get SDR answer (record bytes); larger requests get 0xCA, as on small-buffer BMCs. */
   readonly sdrReadLimit?: number;
   readonly onChassisControl?: (event: ChassisControlEvent) => void;
+  /**
+   * The host behind the serial console: 'echo' (default) prints a login
+   * banner when SOL activates and echoes typed lines; 'none' leaves the
+   * console to the test (bmc.console.hostWrite / onInput).
+   */
+  readonly serialHost?: 'echo' | 'none';
+  /** Host name in the echo host's banner and prompt (default ferrite-node). */
+  readonly hostname?: string;
 }
 
 const DEFAULT_IDENTITY: DeviceIdentity = {
@@ -328,6 +337,8 @@ export class EmulatedBmc {
   /** Parameter 5 as the host last booted with it (power up, cycle, reset). */
   lastBootFlags: Uint8Array | undefined;
   onChassisControl: ((event: ChassisControlEvent) => void) | undefined;
+  /** The host's serial port, which the LAN server offers as SOL. */
+  readonly console = new SerialConsole();
 
   #powerOn: boolean;
   readonly #identity: DeviceIdentity;
@@ -348,6 +359,7 @@ export class EmulatedBmc {
       this.#bootOptions.set(parameter, new Uint8Array(length));
     }
     this.setSensors(options.sensors ?? DEFAULT_SENSORS);
+    if ((options.serialHost ?? 'echo') === 'echo') runEchoHost(this.console, options.hostname);
   }
 
   get powerOn(): boolean {

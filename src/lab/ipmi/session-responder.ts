@@ -6,6 +6,11 @@
  * and Close Session itself and hands every other command to the emulated
  * BMC's handler. Anything it cannot parse or authenticate is dropped
  * silently, as a BMC does.
+ *
+ * Serial over LAN: Activate / Deactivate Payload start and stop the one SOL
+ * instance on the serial port it was given; SOL packets go to that
+ * payload's endpoint, which sends host output on its own (through the
+ * `sendLater` function of the console's latest packet), not as replies.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { asBuffer } from '../../drivers/modules/ipmi/protocol/bytes.ts';
@@ -34,6 +39,15 @@ import {
 } from '../../drivers/modules/ipmi/protocol/lan-message.ts';
 import type { V20Packet } from '../../drivers/modules/ipmi/protocol/packet.ts';
 import {
+  ActivatePayloadCompletion,
+  decodeActivatePayloadRequest,
+  decodeDeactivatePayloadRequest,
+  DeactivatePayloadCompletion,
+  encodeActivatePayloadResponse,
+  SOL_HEADER_LENGTH,
+  SOL_INSTANCE,
+} from '../../drivers/modules/ipmi/protocol/sol.ts';
+import {
   encodeV15Packet,
   encodeV20Packet,
   parsePacket,
@@ -57,6 +71,8 @@ import {
 } from '../../drivers/modules/ipmi/protocol/session-setup.ts';
 import type { IpmiCommandHandler, IpmiResponse } from '../../drivers/modules/ipmi/types.ts';
 import { PrivilegeLevel } from '../../drivers/modules/ipmi/types.ts';
+import type { SolSerialPort } from './serial-console.ts';
+import { SolEndpoint } from './sol-endpoint.ts';
 
 export interface IpmiLanUser {
   readonly name: string;
@@ -75,7 +91,22 @@ export interface SessionResponderOptions {
   readonly guid: Uint8Array;
   /** Sessions at once; further Open Session requests get "insufficient resources". */
   readonly maxSessions?: number;
+  /** The host's serial port, for SOL; without one, Activate Payload answers "disabled". */
+  readonly serial?: SolSerialPort;
+  /** The UDP port Activate Payload names for SOL (the server's own). */
+  readonly payloadPort?: () => number;
+  /** Wait for a SOL ack before resending (default 500 ms), and resends (default 4). */
+  readonly solRetryMs?: number;
+  readonly solRetries?: number;
 }
+
+/** Sends a datagram back to where a packet came from, at any later time. */
+export type SendLater = (datagram: Buffer) => void;
+
+/** In- and outbound SOL payload size the emulator reports (header included). */
+const SOL_PAYLOAD_SIZE = 200;
+/** Completion code: the session's privilege is too low for the command. */
+const INSUFFICIENT_PRIVILEGE = 0xd4;
 
 /** Replay window of inbound session sequence numbers (spec 6.12.13: 8 back, 16 ahead). */
 const WINDOW_BEHIND = 8;
@@ -99,21 +130,33 @@ interface ServerSession {
   readonly openReply: Buffer;
   lastActivity: number;
   handshake?: Handshake;
-  active?: {
-    readonly keys: SessionKeys;
-    readonly rakp3: Buffer;
-    readonly rakp4Reply: Buffer;
-    /** The role privilege: the highest Set Session Privilege Level may reach. */
-    readonly maxPrivilege: number;
-    privilege: number;
-    readonly inbound: SequenceWindow;
-    outbound: number;
-  };
+  active?: ActiveState;
+  /** Back to the console's address of its latest authenticated packet. */
+  sendTo?: SendLater;
+}
+
+interface ActiveSol {
+  /** BMC session ID of the session that activated it. */
+  readonly owner: number;
+  endpoint?: SolEndpoint;
+  starting?: NodeJS.Immediate;
+}
+
+interface ActiveState {
+  readonly keys: SessionKeys;
+  readonly rakp3: Buffer;
+  readonly rakp4Reply: Buffer;
+  /** The role privilege: the highest Set Session Privilege Level may reach. */
+  readonly maxPrivilege: number;
+  privilege: number;
+  readonly inbound: SequenceWindow;
+  outbound: number;
 }
 
 export class SessionResponder {
   private readonly sessions = new Map<number, ServerSession>();
   private readonly users: ReadonlyMap<string, IpmiLanUser>;
+  private sol?: ActiveSol;
 
   constructor(private readonly options: SessionResponderOptions) {
     this.users = new Map(options.users.map((user) => [user.name, user]));
@@ -127,21 +170,43 @@ export class SessionResponder {
   /** Forgets sessions idle for longer than the session timeout. */
   expire(now = Date.now()): void {
     for (const [id, session] of this.sessions) {
-      if (now - session.lastActivity > this.options.sessionTimeoutMs) this.sessions.delete(id);
+      if (now - session.lastActivity > this.options.sessionTimeoutMs) this.forget(id);
     }
   }
 
-  /** The answer to one datagram, or undefined to stay silent. Never throws. */
-  async respond(datagram: Uint8Array): Promise<Buffer | undefined> {
+  /** Whether a SOL payload is active, and the endpoint once it runs. */
+  solState(): { active: boolean; endpoint?: SolEndpoint } {
+    const endpoint = this.sol?.endpoint;
+    return { active: this.sol !== undefined, ...(endpoint === undefined ? {} : { endpoint }) };
+  }
+
+  /** Stops SOL (and its timers); the responder answers nothing SOL afterwards. */
+  close(): void {
+    this.stopSol(false);
+  }
+
+  /**
+   * The answer to one datagram, or undefined to stay silent. Never throws.
+   * `sendLater` reaches the datagram's sender afterwards (SOL output).
+   */
+  async respond(datagram: Uint8Array, sendLater?: SendLater): Promise<Buffer | undefined> {
     try {
-      return await this.dispatch(datagram);
+      return await this.dispatch(datagram, sendLater);
     } catch {
       // Garbage, truncated or forged: a BMC does not answer those.
       return undefined;
     }
   }
 
-  private async dispatch(datagram: Uint8Array): Promise<Buffer | undefined> {
+  private forget(bmcSessionId: number): void {
+    this.sessions.delete(bmcSessionId);
+    if (this.sol?.owner === bmcSessionId) this.stopSol(false);
+  }
+
+  private async dispatch(
+    datagram: Uint8Array,
+    sendLater: SendLater | undefined,
+  ): Promise<Buffer | undefined> {
     const packet = parsePacket(datagram);
     if (packet.format === 'asf') return undefined;
     if (packet.format === 'v1.5') {
@@ -160,7 +225,12 @@ export class SessionResponder {
       case PayloadType.RAKP3:
         return this.rakp3(packet.payload);
       case PayloadType.IPMI:
-        return packet.sessionId === 0 ? this.sessionlessV20(packet) : this.sessionRequest(packet);
+        return packet.sessionId === 0
+          ? this.sessionlessV20(packet)
+          : this.sessionRequest(packet, sendLater);
+      case PayloadType.SOL:
+        this.solPacket(packet, sendLater);
+        return undefined;
       default:
         return undefined;
     }
@@ -368,7 +438,10 @@ export class SessionResponder {
     return this.setupPacket(PayloadType.RAKP4, reply);
   }
 
-  private async sessionRequest(packet: V20Packet): Promise<Buffer | undefined> {
+  private async sessionRequest(
+    packet: V20Packet,
+    sendLater: SendLater | undefined,
+  ): Promise<Buffer | undefined> {
     const session = this.sessions.get(packet.sessionId);
     const active = session?.active;
     if (session === undefined || active === undefined) return undefined;
@@ -376,7 +449,8 @@ export class SessionResponder {
     if (!active.inbound.accept(packet.sequence)) return undefined;
     const request = decodeLanRequest(payload);
     session.lastActivity = Date.now();
-    const answer = await this.answer(session, request);
+    if (sendLater !== undefined) session.sendTo = sendLater;
+    const answer = await this.answer(session, active, request);
     active.outbound = nextSequence(active.outbound);
     const reply = encodeV20Packet(
       {
@@ -387,17 +461,21 @@ export class SessionResponder {
       },
       active.keys,
     );
-    if (answer.closes !== undefined) this.sessions.delete(answer.closes);
+    if (answer.closes !== undefined) this.forget(answer.closes);
     return reply;
   }
 
   private async answer(
     session: ServerSession,
+    active: ActiveState,
     request: Required<LanRequest>,
   ): Promise<IpmiResponse & { closes?: number }> {
-    const active = session.active!;
     if (request.netFn === NetFn.APP) {
       switch (request.command) {
+        case AppCommand.ACTIVATE_PAYLOAD:
+          return this.activatePayload(session, active, request.data);
+        case AppCommand.DEACTIVATE_PAYLOAD:
+          return this.deactivatePayload(session, active, request.data);
         case AppCommand.SET_SESSION_PRIVILEGE_LEVEL: {
           const wanted = (request.data[0] ?? -1) & 0x0f;
           if (request.data.length < 1) return reply(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
@@ -437,6 +515,108 @@ export class SessionResponder {
       // A handler that throws is a BMC with an internal error.
       return reply(CompletionCode.UNSPECIFIED);
     }
+  }
+
+  private activatePayload(
+    session: ServerSession,
+    active: ActiveState,
+    data: Uint8Array,
+  ): IpmiResponse {
+    let request: ReturnType<typeof decodeActivatePayloadRequest>;
+    try {
+      request = decodeActivatePayloadRequest(data);
+    } catch {
+      return reply(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+    }
+    const serial = this.options.serial;
+    if (request.payloadType !== PayloadType.SOL || serial === undefined) {
+      return reply(ActivatePayloadCompletion.TYPE_DISABLED);
+    }
+    if (request.instance !== SOL_INSTANCE) return reply(CompletionCode.INVALID_DATA_FIELD);
+    if (active.privilege < PrivilegeLevel.USER) return reply(INSUFFICIENT_PRIVILEGE);
+    // Every session here is encrypted, and so is its SOL.
+    if (!request.encrypt) return reply(ActivatePayloadCompletion.MUST_ENCRYPT);
+    if (this.sol !== undefined) return reply(ActivatePayloadCompletion.ALREADY_ACTIVE);
+    const sol: ActiveSol = { owner: session.bmcSessionId };
+    this.sol = sol;
+    // After the answer has gone out: the host's banner must not overtake it.
+    sol.starting = setImmediate(() => {
+      sol.starting = undefined;
+      if (this.sol !== sol) return;
+      sol.endpoint = new SolEndpoint({
+        send: (payload) => this.sendSol(session, active, payload),
+        serial,
+        chunk: SOL_PAYLOAD_SIZE - SOL_HEADER_LENGTH,
+        retryMs: this.options.solRetryMs ?? 500,
+        retries: this.options.solRetries ?? 4,
+      });
+    });
+    return reply(
+      CompletionCode.OK,
+      encodeActivatePayloadResponse({
+        inboundPayloadSize: SOL_PAYLOAD_SIZE,
+        outboundPayloadSize: SOL_PAYLOAD_SIZE,
+        port: this.options.payloadPort?.() ?? 623,
+        vlan: 0xffff,
+      }),
+    );
+  }
+
+  private deactivatePayload(
+    session: ServerSession,
+    active: ActiveState,
+    data: Uint8Array,
+  ): IpmiResponse {
+    let request: ReturnType<typeof decodeDeactivatePayloadRequest>;
+    try {
+      request = decodeDeactivatePayloadRequest(data);
+    } catch {
+      return reply(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+    }
+    if (request.payloadType !== PayloadType.SOL || this.options.serial === undefined) {
+      return reply(DeactivatePayloadCompletion.TYPE_DISABLED);
+    }
+    if (request.instance !== SOL_INSTANCE) return reply(CompletionCode.INVALID_DATA_FIELD);
+    if (active.privilege < PrivilegeLevel.USER) return reply(INSUFFICIENT_PRIVILEGE);
+    const sol = this.sol;
+    if (sol === undefined) return reply(DeactivatePayloadCompletion.ALREADY_DEACTIVATED);
+    // Deactivated from another session (`ipmitool sol deactivate`): tell the one that had it.
+    this.stopSol(sol.owner !== session.bmcSessionId);
+    return reply(CompletionCode.OK);
+  }
+
+  private stopSol(notifyOwner: boolean): void {
+    const sol = this.sol;
+    if (sol === undefined) return;
+    this.sol = undefined;
+    if (sol.starting !== undefined) clearImmediate(sol.starting);
+    sol.endpoint?.stop(notifyOwner);
+  }
+
+  private solPacket(packet: V20Packet, sendLater: SendLater | undefined): void {
+    const session = this.sessions.get(packet.sessionId);
+    const active = session?.active;
+    if (session === undefined || active === undefined) return;
+    const payload = unsealPayload(packet, active.keys);
+    if (!active.inbound.accept(packet.sequence)) return;
+    session.lastActivity = Date.now();
+    if (sendLater !== undefined) session.sendTo = sendLater;
+    if (this.sol?.owner === session.bmcSessionId) this.sol.endpoint?.receive(payload);
+  }
+
+  /** A SOL payload to the console of `session`, in the session's next sequence number. */
+  private sendSol(session: ServerSession, active: ActiveState, payload: Buffer): void {
+    active.outbound = nextSequence(active.outbound);
+    const datagram = encodeV20Packet(
+      {
+        payloadType: PayloadType.SOL,
+        sessionId: session.consoleSessionId,
+        sequence: active.outbound,
+        payload,
+      },
+      active.keys,
+    );
+    session.sendTo?.(datagram);
   }
 
   private setupPacket(payloadType: number, payload: Buffer): Buffer {

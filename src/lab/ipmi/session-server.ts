@@ -9,6 +9,7 @@ import { createSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { cipherSuiteById } from '../../drivers/modules/ipmi/protocol/cipher-suites.ts';
 import type { IpmiCommandHandler } from '../../drivers/modules/ipmi/types.ts';
+import type { SolSerialPort } from './serial-console.ts';
 import type { IpmiLanUser } from './session-responder.ts';
 import { SessionResponder } from './session-responder.ts';
 
@@ -32,6 +33,10 @@ export interface IpmiLanServerOptions {
    * received; returning false drops it unseen.
    */
   readonly inboundFilter?: (datagram: Uint8Array) => boolean;
+  /** The host's serial port, offered as SOL (payload type 1, instance 1). */
+  readonly serial?: SolSerialPort;
+  /** SOL: wait for an ack before resending (default 500 ms). */
+  readonly solRetryMs?: number;
 }
 
 export interface IpmiLanServer {
@@ -52,22 +57,28 @@ export async function startIpmiLanServer(options: IpmiLanServerOptions): Promise
     return suite;
   });
   const sessionTimeoutMs = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
+  const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
   const responder = new SessionResponder({
     users: options.users,
     cipherSuites: suites,
     handler: options.handler,
     sessionTimeoutMs,
     guid: options.guid ?? randomBytes(16),
+    ...(options.serial === undefined ? {} : { serial: options.serial }),
+    ...(options.solRetryMs === undefined ? {} : { solRetryMs: options.solRetryMs }),
+    payloadPort: () => socket.address().port,
   });
-  const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
   let closed = false;
   socket.on('error', () => {
     // A send to a vanished peer (ICMP unreachable) is no reason to stop serving.
   });
   socket.on('message', (datagram, peer) => {
     if (options.inboundFilter?.(datagram) === false) return;
-    void responder.respond(datagram).then((reply) => {
-      if (reply !== undefined && !closed) socket.send(reply, peer.port, peer.address);
+    const sendBack = (reply: Buffer): void => {
+      if (!closed) socket.send(reply, peer.port, peer.address);
+    };
+    void responder.respond(datagram, sendBack).then((reply) => {
+      if (reply !== undefined) sendBack(reply);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -91,6 +102,7 @@ export async function startIpmiLanServer(options: IpmiLanServerOptions): Promise
       if (closed) return;
       closed = true;
       clearInterval(sweep);
+      responder.close();
       await new Promise<void>((resolve) => socket.close(() => resolve()));
     },
   };

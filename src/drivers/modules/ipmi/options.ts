@@ -1,8 +1,9 @@
 import { FerriteError } from '../../../common/errors.ts';
 import { isJsonObject } from '../../../common/json.ts';
+import type { JsonValue } from '../../../common/json.ts';
 import type { DriverEnvironment } from '../../catalog.ts';
 
-/** Conductor-wide settings of the ipmi interfaces (`options.ipmi`), after Ironic's [ipmi] options. */
+/** Conductor-wide settings of the ipmi interfaces (`options.ipmi`), after Ironic's [ipmi] and [console] options. */
 export interface IpmiOptions {
   /** Seconds a power change may take before PowerStateFailure (Ironic's power_state_change_timeout). */
   readonly powerStateChangeTimeout: number;
@@ -16,6 +17,10 @@ export interface IpmiOptions {
   readonly retries: number;
   /** Requests in flight per BMC at most; the rest wait. */
   readonly maxInFlightPerBmc: number;
+  /** Address the serial consoles' TCP listeners bind (Ironic's [console] socat_address). */
+  readonly consoleHost: string;
+  /** Ports the consoles take ("10000-10100", Ironic's port_range); undefined: any free port. */
+  readonly consolePortRange: { readonly min: number; readonly max: number } | undefined;
 }
 
 export const DEFAULT_IPMI_OPTIONS: IpmiOptions = {
@@ -25,29 +30,64 @@ export const DEFAULT_IPMI_OPTIONS: IpmiOptions = {
   requestTimeoutMs: 1000,
   retries: 3,
   maxInFlightPerBmc: 2,
+  consoleHost: '127.0.0.1',
+  consolePortRange: undefined,
+};
+
+function configInvalid(error_msg: string): FerriteError {
+  return new FerriteError('ConfigInvalid', { error_msg });
+}
+
+function integer(key: string, value: JsonValue, minimum: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
+    throw configInvalid(
+      `ipmi.${key}: expected an integer ≥ ${String(minimum)}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/** How each setting is read; the key set is also what "unknown setting" checks against. */
+const READERS: { readonly [K in keyof IpmiOptions]: (value: JsonValue) => IpmiOptions[K] } = {
+  powerStateChangeTimeout: (v) => integer('powerStateChangeTimeout', v, 1),
+  softPowerOffTimeout: (v) => integer('softPowerOffTimeout', v, 1),
+  powerPollIntervalMs: (v) => integer('powerPollIntervalMs', v, 1),
+  requestTimeoutMs: (v) => integer('requestTimeoutMs', v, 1),
+  retries: (v) => integer('retries', v, 0),
+  maxInFlightPerBmc: (v) => integer('maxInFlightPerBmc', v, 1),
+  consoleHost: (v) => {
+    if (typeof v !== 'string' || v.trim() === '') {
+      throw configInvalid(`ipmi.consoleHost: expected an address, got ${JSON.stringify(v)}`);
+    }
+    return v.trim();
+  },
+  consolePortRange: (v) => {
+    const match = typeof v === 'string' ? /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(v) : null;
+    const min = Number(match?.[1]);
+    const max = Number(match?.[2]);
+    if (match === null || min < 1 || max > 65535 || min > max) {
+      throw configInvalid(
+        `ipmi.consolePortRange: expected "MIN-MAX" within 1-65535, got ${JSON.stringify(v)}`,
+      );
+    }
+    return { min, max };
+  },
 };
 
 /** Reads `options.ipmi` of the driver environment, refusing unknown keys and bad values. */
 export function ipmiOptions(env: DriverEnvironment): IpmiOptions {
   const raw = env.options['ipmi'];
   if (raw === undefined) return DEFAULT_IPMI_OPTIONS;
-  if (!isJsonObject(raw)) {
-    throw new FerriteError('ConfigInvalid', { error_msg: 'ipmi: expected an object of settings' });
-  }
-  const result: Record<string, number> = { ...DEFAULT_IPMI_OPTIONS };
+  if (!isJsonObject(raw)) throw configInvalid('ipmi: expected an object of settings');
+  const result: Record<string, unknown> = { ...DEFAULT_IPMI_OPTIONS };
   for (const [key, value] of Object.entries(raw)) {
-    if (!(key in DEFAULT_IPMI_OPTIONS)) {
-      throw new FerriteError('ConfigInvalid', {
-        error_msg: `ipmi.${key}: unknown setting; known: ${Object.keys(DEFAULT_IPMI_OPTIONS).join(', ')}`,
-      });
+    const read = (READERS as Readonly<Record<string, (value: JsonValue) => unknown>>)[key];
+    if (read === undefined || !Object.hasOwn(READERS, key)) {
+      throw configInvalid(
+        `ipmi.${key}: unknown setting; known: ${Object.keys(READERS).join(', ')}`,
+      );
     }
-    const minimum = key === 'retries' ? 0 : 1;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
-      throw new FerriteError('ConfigInvalid', {
-        error_msg: `ipmi.${key}: expected an integer ≥ ${String(minimum)}, got ${JSON.stringify(value)}`,
-      });
-    }
-    result[key] = value;
+    result[key] = read(value);
   }
   return result as unknown as IpmiOptions;
 }

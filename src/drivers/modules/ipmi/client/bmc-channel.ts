@@ -42,6 +42,14 @@ interface ActiveSession extends OpenedSession {
   readonly inbound: SequenceWindow;
 }
 
+/** Who takes the SOL packets of a channel's session (a channel dedicated to one SOL session). */
+export interface SolPacketSink {
+  /** The plaintext SOL payload of an authenticated, in-window packet. */
+  packet(payload: Buffer): void;
+  /** The session is gone (timed out or closed): no more packets will come. */
+  sessionLost(): void;
+}
+
 interface Waiter {
   /** Takes the packet when it answers this waiter. */
   accept(inbound: Inbound): boolean;
@@ -75,6 +83,9 @@ export class BmcChannel implements IpmiChannel, TransportPeer {
   private keepAliveTimer?: NodeJS.Timeout;
   private lastUse = Date.now();
   private closing?: Promise<void>;
+  /** Set while Close Session goes out during close(), which other exchanges may not. */
+  private shuttingDownSession = false;
+  private solSink?: SolPacketSink;
 
   constructor(
     private readonly target: BmcTarget,
@@ -98,6 +109,41 @@ export class BmcChannel implements IpmiChannel, TransportPeer {
 
   request(request: IpmiRequest, signal?: AbortSignal): Promise<IpmiResponse> {
     return this.perform(request, signal, { byUser: true, reopen: true });
+  }
+
+  /**
+   * A request in the current session only: when it stops answering, this
+   * fails instead of opening a new session (which would not have what the
+   * old one activated, such as a SOL payload).
+   */
+  requestInSession(request: IpmiRequest, signal?: AbortSignal): Promise<IpmiResponse> {
+    return this.perform(request, signal, { byUser: true, reopen: false });
+  }
+
+  /** Routes the SOL packets of this channel's session to `sink` (one sink per channel). */
+  receiveSol(sink: SolPacketSink): void {
+    this.solSink = sink;
+  }
+
+  /** Seals `payload` as a SOL packet of the current session and sends it once. */
+  sendSol(payload: Uint8Array): void {
+    const session = this.session;
+    const registration = this.registration;
+    if (session === undefined || registration === undefined || this.closing !== undefined) {
+      throw new IpmiError(IpmiErrorKind.SESSION, `${this.label}: no session to send SOL data in`);
+    }
+    session.outbound = nextSequence(session.outbound);
+    registration.send(
+      encodeV20Packet(
+        {
+          payloadType: PayloadType.SOL,
+          sessionId: session.bmcSessionId,
+          sequence: session.outbound,
+          payload,
+        },
+        session.keys,
+      ),
+    );
   }
 
   /** Closes the session (best effort) and stops the channel; idempotent. */
@@ -125,6 +171,15 @@ export class BmcChannel implements IpmiChannel, TransportPeer {
           if (!session.inbound.accept(packet.sequence)) return false;
           inbound = { kind: 'ipmi', inSession: true, response: decodeLanResponse(payload) };
         }
+      } else if (packet.payloadType === PayloadType.SOL) {
+        const session = this.session;
+        const sink = this.solSink;
+        if (session === undefined || sink === undefined) return false;
+        if (packet.sessionId !== session.consoleSessionId) return false;
+        const payload = unsealPayload(packet, session.keys);
+        if (!session.inbound.accept(packet.sequence)) return false;
+        sink.packet(payload);
+        return true;
       } else if (
         packet.sessionId === 0 &&
         !packet.authenticated &&
@@ -141,6 +196,11 @@ export class BmcChannel implements IpmiChannel, TransportPeer {
     }
     for (const waiter of this.waiters) if (waiter.accept(inbound)) return true;
     return false;
+  }
+
+  /** A method, not a field test, so that checks after an await are not narrowed away. */
+  private isClosing(): boolean {
+    return this.closing !== undefined;
   }
 
   private closedError(): IpmiError {
@@ -171,7 +231,7 @@ export class BmcChannel implements IpmiChannel, TransportPeer {
           // A BMC that forgot the session (reboot, session timeout) drops our
           // packets silently: forget it too, and try once with a new one.
           if (this.session === session) this.forgetSession();
-          if (reopened || this.closing !== undefined) throw error;
+          if (reopened || this.isClosing()) throw error;
           reopened = true;
         }
       }
@@ -438,8 +498,6 @@ export class BmcChannel implements IpmiChannel, TransportPeer {
     });
   }
 
-  private shuttingDownSession = false;
-
   /** Sends Close Session (one attempt, answer or not) and forgets the session. */
   private async closeSession(session: ActiveSession): Promise<void> {
     this.shuttingDownSession = true;
@@ -469,6 +527,7 @@ export class BmcChannel implements IpmiChannel, TransportPeer {
     this.sessionIds.release(session.consoleSessionId);
     if (this.expectedSessionId === session.consoleSessionId) this.expectedSessionId = 0;
     clearTimeout(this.keepAliveTimer);
+    this.solSink?.sessionLost();
   }
 
   private scheduleKeepAlive(): void {

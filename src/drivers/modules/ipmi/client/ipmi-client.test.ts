@@ -89,6 +89,18 @@ describe('IpmiClient with the session server', () => {
     });
   }
 
+  it('talks to a BMC on IPv6 loopback', async (t) => {
+    let bmc: IpmiLanServer;
+    try {
+      bmc = await server({ host: '::1' });
+    } catch {
+      t.skip('no IPv6 loopback here');
+      return;
+    }
+    const response = await client().channel(target(bmc)).request(GET_DEVICE_ID);
+    assert.equal(response.completionCode, 0);
+  });
+
   it('falls back to cipher suite 3 when the BMC offers only that', async () => {
     const bmc = await server({ cipherSuites: [3] });
     const response = await client().channel(target(bmc)).request(GET_DEVICE_ID);

@@ -7,6 +7,9 @@ import type { BmcTarget, IpmiChannel } from '../types.ts';
 import { IpmiError, IpmiErrorKind } from '../types.ts';
 import type { ChannelSettings } from './bmc-channel.ts';
 import { BmcChannel } from './bmc-channel.ts';
+import type { OpenSolOptions } from './open-sol.ts';
+import { openSolOnChannel } from './open-sol.ts';
+import type { SolSession } from './sol-session.ts';
 import { SessionIdAllocator } from './session-ids.ts';
 import { UdpTransport } from './udp-transport.ts';
 
@@ -57,6 +60,8 @@ export class IpmiClient {
   private readonly transport: UdpTransport;
   private readonly sessionIds = new SessionIdAllocator();
   private readonly channels = new Map<string, BmcChannel>();
+  private readonly solSessions = new Set<SolSession>();
+  private readonly solOpenings = new Set<BmcChannel>();
   private closing?: Promise<void>;
 
   constructor(options: IpmiClientOptions = {}) {
@@ -107,6 +112,45 @@ export class IpmiClient {
     return channel;
   }
 
+  /**
+   * Activates Serial over LAN on `target` in a session of its own (not the
+   * BMC's command session, so commands and the console never wait for each
+   * other). Rejects with an IpmiError: kind 'session' when SOL is already
+   * active elsewhere (pass `force` to deactivate it first).
+   */
+  async openSol(target: BmcTarget, options: OpenSolOptions = {}): Promise<SolSession> {
+    if (this.closing !== undefined) {
+      throw new IpmiError(
+        IpmiErrorKind.SESSION,
+        `IPMI BMC ${target.host}:${String(target.port)}: the IPMI client is closed`,
+      );
+    }
+    // A SOL session lives as long as the console is used: no idle close.
+    const channel = new BmcChannel(target, this.transport, this.sessionIds, {
+      ...this.settings,
+      idleCloseMs: Number.MAX_SAFE_INTEGER,
+    });
+    this.solOpenings.add(channel);
+    let session: SolSession;
+    try {
+      session = await openSolOnChannel(channel, target, this.settings, options);
+    } finally {
+      this.solOpenings.delete(channel);
+    }
+    if (this.isClosing()) {
+      await session.close();
+      throw new IpmiError(IpmiErrorKind.SESSION, `${channel.label}: the IPMI client is closed`);
+    }
+    this.solSessions.add(session);
+    void session.closed.then(() => this.solSessions.delete(session));
+    return session;
+  }
+
+  /** A method, not a field test, so that checks after an await are not narrowed away. */
+  private isClosing(): boolean {
+    return this.closing !== undefined;
+  }
+
   stats(): IpmiClientStats {
     let sessions = 0;
     for (const channel of this.channels.values()) if (channel.hasSession) sessions++;
@@ -120,6 +164,9 @@ export class IpmiClient {
   /** Closes every session (best effort) and the sockets; idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      // SOL first: deactivating the payload needs its session and the sockets.
+      await Promise.all([...this.solSessions].map((session) => session.close()));
+      await Promise.all([...this.solOpenings].map((channel) => channel.close()));
       await Promise.all([...this.channels.values()].map((channel) => channel.close()));
       await this.transport.close();
     })();
