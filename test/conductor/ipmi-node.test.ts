@@ -17,7 +17,6 @@ import { drive } from '../support/drive.ts';
 import { ipmiSimSuiteOptions, startIpmiSim } from '../support/ipmi-sim.ts';
 import type { IpmiSim } from '../support/ipmi-sim.ts';
 import { createSocket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import { startBmcFleet } from '../../src/lab/ipmi/fleet.ts';
 
 describe('an ipmi node on ipmi_sim, through the conductor', ipmiSimSuiteOptions(), () => {
