@@ -8,30 +8,29 @@
 // commands run concurrently, and waiting for a node re-runs `node show` in a
 // bounded loop: the client's own start-up paces it.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import {
+  asObject,
+  assertOk,
+  asRows,
+  CliRunner,
+  clientEnv,
+  describeRun,
+  INSTALL_HINT,
+  missing,
+  OPENSTACK,
+  parsed,
+  requireClient,
+  type Row,
+  skip,
+  sortedBy,
+} from '../support/baremetal-cli.ts';
 import { startServe } from '../support/serve.ts';
 import type { ServeProcess } from '../support/serve.ts';
 
-/** Debian's client runs under /usr/bin/python3: call it by path, never through PATH. */
-const BAREMETAL = '/usr/bin/baremetal';
-const OPENSTACK = '/usr/bin/openstack';
-const INSTALL_HINT = 'run scripts/ensure-openstack-client.sh as root to install it';
-const COMMAND_TIMEOUT_MS = 60_000;
-/** How many times a wait re-runs `node show` (each run takes about a second) before failing. */
-const POLL_ATTEMPTS = 60;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-const CI = process.env['CI'] === 'true';
-const missing = [BAREMETAL, OPENSTACK].filter((p) => !existsSync(p));
-const skip =
-  missing.length > 0 && !CI
-    ? `the Bare Metal client is not installed (${missing.join(', ')} missing): ${INSTALL_HINT}`
-    : false;
 
 /** The password given in driver_info: it must never appear in any output. */
 const SECRET = `ferrite-secret-${randomUUID()}`;
@@ -42,67 +41,6 @@ const MAC_B = '52:54:00:fe:00:0b';
 const LINK = { switch_id: '00:1c:73:00:00:01', port_id: 'Ethernet1/7', switch_info: 'tor-1' };
 const RAID_CLEAN_STEP = [{ interface: 'raid', step: 'delete_configuration' }];
 
-interface CliResult {
-  readonly command: string;
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-type Row = Record<string, unknown>;
-
-function describeRun(r: CliResult): string {
-  return `${r.command} exited ${r.code}\nstdout: ${r.stdout.trim()}\nstderr: ${r.stderr.trim()}`;
-}
-
-function assertOk(r: CliResult): CliResult {
-  assert.equal(r.code, 0, describeRun(r));
-  return r;
-}
-
-function asObject(value: unknown, what: string): Row {
-  assert.ok(
-    typeof value === 'object' && value !== null && !Array.isArray(value),
-    `${what}: expected an object, got ${JSON.stringify(value)}`,
-  );
-  return value as Row;
-}
-
-function asRows(value: unknown, what: string): Row[] {
-  assert.ok(Array.isArray(value), `${what}: expected a list, got ${JSON.stringify(value)}`);
-  return value.map((row) => asObject(row, what));
-}
-
-function parsed(r: CliResult): unknown {
-  assertOk(r);
-  try {
-    return JSON.parse(r.stdout) as unknown;
-  } catch {
-    return assert.fail(`${r.command} printed no JSON:\n${r.stdout}`);
-  }
-}
-
-/** The rows of a list, sorted by one column, for order-independent comparisons. */
-function sortedBy(rows: Row[], column: string): Row[] {
-  return [...rows].sort((a, b) => String(a[column]).localeCompare(String(b[column])));
-}
-
-/** The client's environment: no OS_* or PYTHON* variable of ours, no user configuration. */
-function clientEnv(endpoint: string, home: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(OS_|PYTHON)/.test(key) || /_proxy$/i.test(key)) continue;
-    env[key] = value;
-  }
-  return {
-    ...env,
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    OS_AUTH_TYPE: 'none',
-    OS_ENDPOINT: endpoint,
-  };
-}
-
 // Under CI=true a missing client is a failure, counted as one; without CI, a skip with the reason.
 it('finds the Bare Metal client installed', { skip }, () => {
   assert.deepEqual(missing, [], `the Bare Metal client is not installed: ${INSTALL_HINT}`);
@@ -111,51 +49,15 @@ it('finds the Bare Metal client installed', { skip }, () => {
 describe('the Bare Metal command-line client against ferrite serve', { skip }, () => {
   let serve: ServeProcess | undefined;
   let env: NodeJS.ProcessEnv;
-  const outputs: CliResult[] = [];
 
-  /** Runs the client; resolves with its exit code and output, whatever the code. */
-  function run(program: string, args: readonly string[]): Promise<CliResult> {
-    const command = `${program.split('/').pop() ?? program} ${args.join(' ')}`;
-    return new Promise((resolve, reject) => {
-      execFile(
-        program,
-        args,
-        { env, timeout: COMMAND_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
-        (error, stdout, stderr) => {
-          const code = error === null ? 0 : error.code;
-          if (typeof code !== 'number') {
-            reject(new Error(`${command} did not finish: ${error?.message ?? ''}\n${stderr}`));
-            return;
-          }
-          const result = { command, code, stdout, stderr };
-          outputs.push(result);
-          resolve(result);
-        },
-      );
-    });
-  }
-  const bm = (...args: string[]) => run(BAREMETAL, args);
-  const bmJson = async (...args: string[]) => parsed(await bm(...args, '-f', 'json'));
-  const bmOk = async (...args: string[]) => assertOk(await bm(...args));
-
-  /** Re-runs `node show` until `field` is `want`; fails on a failed state or after POLL_ATTEMPTS. */
-  async function waitFor(
-    node: string,
-    field: 'provision_state' | 'power_state',
-    want: string,
-  ): Promise<Row> {
-    let last: Row = {};
-    for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt++) {
-      last = asObject(
-        await bmJson('node', 'show', node, '-c', field, '-c', 'last_error'),
-        'node show',
-      );
-      const state = last[field];
-      if (state === want) return last;
-      if (typeof state === 'string' && /failed|error/.test(state)) break;
-    }
-    return assert.fail(`${node}: ${field} never became "${want}": ${JSON.stringify(last)}`);
-  }
+  const cli = new CliRunner(() => env);
+  const { outputs } = cli;
+  const run = (program: string, args: readonly string[]) => cli.run(program, args);
+  const bm = (...args: string[]) => cli.bm(...args);
+  const bmJson = (...args: string[]) => cli.bmJson(...args);
+  const bmOk = (...args: string[]) => cli.bmOk(...args);
+  const waitFor = (node: string, field: 'provision_state' | 'power_state', want: string) =>
+    cli.waitFor(node, field, want);
 
   let uuidA = '';
   let uuidB = '';
@@ -163,11 +65,7 @@ describe('the Bare Metal command-line client against ferrite serve', { skip }, (
   let portB = '';
 
   before(async () => {
-    if (missing.length > 0) {
-      throw new Error(
-        `CI=true and the Bare Metal client is not installed (${missing.join(', ')} missing): ${INSTALL_HINT}`,
-      );
-    }
+    requireClient();
     serve = await startServe('ferrite-cli-');
     env = clientEnv(serve.url, serve.dir);
   });

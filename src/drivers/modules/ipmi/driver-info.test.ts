@@ -86,6 +86,13 @@ describe('ipmi driver_info', () => {
       refusal({ ipmi_address: 'h', ipmi_force_boot_device: 'maybe' }),
       /must be a boolean/,
     );
+    const long = refusal({ ipmi_address: 'h', ipmi_password: 'p'.repeat(21) });
+    assert.match(long, /ipmi_password is longer than the 20 bytes/);
+    assert.doesNotMatch(long, /ppppp/);
+    assert.equal(
+      ipmiNodeInfo(taskWith({ ipmi_address: 'h', ipmi_password: 'p'.repeat(20) })).target.password,
+      'p'.repeat(20),
+    );
     const kg = refusal({ ipmi_address: 'h', ipmi_password: 'hunter2', ipmi_hex_kg_key: 'abcd' });
     assert.match(kg, /ipmi_hex_kg_key is not supported yet/);
     assert.doesNotMatch(kg, /hunter2|abcd/);

@@ -59,9 +59,15 @@ export const IPMI_DRIVER_INFO: DriverInfoSpec = {
     check: checks.string,
   },
   ipmi_password: {
-    description: 'Password of that user on the BMC.',
+    description: 'Password of that user on the BMC (IPMI 2.0 allows at most 20 bytes).',
     secret: true,
-    check: checks.string,
+    check: (value, key) => {
+      checks.string(value, key);
+      // The RAKP key is the password padded to 20 bytes: a longer one cannot log in.
+      if (typeof value === 'string' && Buffer.byteLength(value, 'utf8') > 20) {
+        throw invalid(`${key} is longer than the 20 bytes IPMI 2.0 allows for a password.`);
+      }
+    },
   },
   ipmi_priv_level: {
     description: `Privilege level of the session: ${PRIVILEGES.join(', ')}; default ADMINISTRATOR.`,
