@@ -74,3 +74,17 @@ export function oneOf<const V extends string>(values: readonly V[]): Kind<V> {
     fromText: accept,
   };
 }
+
+/** A range of ports, "MIN-MAX" (Ironic's [console] port_range). */
+export const portRange: Kind<string> = {
+  expected: 'a port range MIN-MAX within 1-65535, e.g. "10000-10100"',
+  fromToml: (value) => (typeof value === 'string' ? portRange.fromText(value) : undefined),
+  fromText: (value) => {
+    const match = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(value);
+    const min = Number(match?.[1]);
+    const max = Number(match?.[2]);
+    return match !== null && min >= 1 && max <= 65535 && min <= max
+      ? `${String(min)}-${String(max)}`
+      : undefined;
+  },
+};

@@ -50,6 +50,8 @@ describe('ferrite serve settings', () => {
       databaseUrl: 'sqlite:///srv/ferrite/.ferrite/ferrite.db',
       logLevel: 'info',
       conductor: {},
+      // The ipmi interfaces keep their own defaults.
+      driverOptions: { ipmi: {} },
     });
     assert.deepEqual(conductorConfig(config.conductor), DEFAULT_CONDUCTOR_CONFIG);
   });
@@ -112,6 +114,27 @@ force_power_state_during_sync = true
       DEFAULT_CONDUCTOR_CONFIG.timeouts.cleanCallbackMs,
     );
     assert.equal(conductor.powerSync.workers, DEFAULT_CONDUCTOR_CONFIG.powerSync.workers);
+  });
+
+  it('reads [ipmi] as the ipmi interfaces take their options, from the file and the environment', () => {
+    const file = tomlFile(`
+[ipmi]
+request_timeout = 0.25
+retries = 1
+console_address = "0.0.0.0"
+console_port_range = "10000-10100"
+`);
+    assert.deepEqual(load({ flags: { config: file } }).driverOptions, {
+      ipmi: {
+        requestTimeoutMs: 250,
+        retries: 1,
+        consoleHost: '0.0.0.0',
+        consolePortRange: '10000-10100',
+      },
+    });
+    const fromEnv = load({ env: { FERRITE_IPMI_POWER_STATE_CHANGE_TIMEOUT: '30' } });
+    assert.deepEqual(fromEnv.driverOptions, { ipmi: { powerStateChangeTimeout: 30 } });
+    assert.deepEqual(load({}).driverOptions, { ipmi: {} });
   });
 
   it('takes flags over the environment over the file over the defaults', () => {
@@ -197,6 +220,11 @@ force_power_state_during_sync = true
         /\[log\] level must be one of debug, info, warn, error, silent, not \["info"\]/,
       ],
       ['[api]\nhost = ""\n', /\[api\] host must be a non-empty string, not ""/],
+      [
+        '[ipmi]\nconsole_port_range = "10100-10000"\n',
+        /\[ipmi\] console_port_range must be a port range MIN-MAX/,
+      ],
+      ['[ipmi]\nretries = -1\n', /\[ipmi\] retries must be an integer of at least 0/],
       ['[api]\nhost = "x"\nhost = "y"\n', /is not valid TOML \(line 3, column \d+\)/],
     ];
     for (const [text, expected] of cases) {

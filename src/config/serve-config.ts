@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { LogLevel } from '../common/logging.ts';
+import type { JsonObject } from '../common/json.ts';
 import type { ConductorSettings } from '../conductor/config.ts';
 import { ConfigError, quote } from './config-error.ts';
 import { readConfigFile } from './config-file.ts';
@@ -27,6 +28,8 @@ export interface ServeConfig {
   readonly logLevel: LogLevel;
   /** Only what was given; the conductor fills in its own defaults. */
   readonly conductor: ConductorSettings;
+  /** Options of the drivers by family (`ipmi`), only what was given. */
+  readonly driverOptions: Readonly<Record<string, JsonObject>>;
 }
 
 /** Where settings come from besides the file. */
@@ -47,7 +50,7 @@ export const CONFIG_ENV = 'FERRITE_CONFIG';
  * variable counts as unset.
  */
 export function loadServeConfig(sources: ConfigSources): ServeConfig {
-  const given: GivenSettings = { api: {}, database: {}, log: {}, conductor: {} };
+  const given: GivenSettings = { api: {}, database: {}, log: {}, conductor: {}, ipmi: {} };
   const put = (section: keyof GivenSettings, key: string, value: SettingValue): void => {
     (given[section] as Record<string, SettingValue>)[key] = value;
   };
@@ -122,7 +125,21 @@ function toServeConfig(given: GivenSettings, file: string | undefined, cwd: stri
     databaseUrl: database.url ?? `sqlite://${join(cwd, '.ferrite', 'ferrite.db')}`,
     logLevel: log.level ?? 'info',
     conductor: conductorSettings(conductor),
+    driverOptions: { ipmi: ipmiOptionsOf(given.ipmi) },
   };
+}
+
+/** `[ipmi]` as the ipmi interfaces read their options (checked again there). */
+function ipmiOptionsOf(c: GivenSettings['ipmi']): JsonObject {
+  return given({
+    requestTimeoutMs: ms(c.request_timeout),
+    retries: c.retries,
+    maxInFlightPerBmc: c.max_in_flight_per_bmc,
+    powerStateChangeTimeout: c.power_state_change_timeout,
+    softPowerOffTimeout: c.soft_power_off_timeout,
+    consoleHost: c.console_address,
+    consolePortRange: c.console_port_range,
+  });
 }
 
 const ms = (seconds: number | undefined): number | undefined =>

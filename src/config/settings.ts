@@ -1,5 +1,6 @@
 import { DEFAULT_CONDUCTOR_CONFIG } from '../conductor/config.ts';
-import { boolean, integer, nonEmptyText, oneOf, seconds, text } from './kinds.ts';
+import { DEFAULT_IPMI_OPTIONS } from '../drivers/modules/ipmi/options.ts';
+import { boolean, integer, nonEmptyText, oneOf, portRange, seconds, text } from './kinds.ts';
 import type { Kind, SettingValue } from './kinds.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -43,6 +44,18 @@ function conductor<T extends SettingValue>(
 ): Setting<T> {
   const name = key.replace(/^conductor_/, '').toUpperCase();
   return setting(kind, { env: `FERRITE_CONDUCTOR_${name}`, help, shown });
+}
+
+const i = DEFAULT_IPMI_OPTIONS;
+
+/** Settings of the ipmi interfaces (the driver factory's `options.ipmi`). */
+function ipmi<T extends SettingValue>(
+  key: string,
+  kind: Kind<T>,
+  help: string,
+  shown: string,
+): Setting<T> {
+  return setting(kind, { env: `FERRITE_IPMI_${key.toUpperCase()}`, help, shown });
 }
 
 /**
@@ -259,6 +272,50 @@ export const SETTINGS = {
       seconds(0),
       'seconds stopping waits for running operations',
       s(d.gracefulShutdownMs),
+    ),
+  },
+  ipmi: {
+    request_timeout: ipmi(
+      'request_timeout',
+      seconds(0.001),
+      'seconds to wait for each answer of a BMC',
+      s(i.requestTimeoutMs),
+    ),
+    retries: ipmi(
+      'retries',
+      integer(0),
+      'times a request is sent again over lossy UDP',
+      String(i.retries),
+    ),
+    max_in_flight_per_bmc: ipmi(
+      'max_in_flight_per_bmc',
+      integer(1, 32),
+      'requests in flight per BMC',
+      String(i.maxInFlightPerBmc),
+    ),
+    power_state_change_timeout: ipmi(
+      'power_state_change_timeout',
+      integer(1),
+      'seconds a power change may take',
+      String(i.powerStateChangeTimeout),
+    ),
+    soft_power_off_timeout: ipmi(
+      'soft_power_off_timeout',
+      integer(1),
+      'seconds a soft power off may take',
+      String(i.softPowerOffTimeout),
+    ),
+    console_address: ipmi(
+      'console_address',
+      nonEmptyText,
+      'address the serial consoles listen on',
+      i.consoleHost,
+    ),
+    console_port_range: ipmi(
+      'console_port_range',
+      portRange,
+      'ports the serial consoles take, MIN-MAX',
+      'any free port',
     ),
   },
 } as const;

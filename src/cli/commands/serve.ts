@@ -4,6 +4,7 @@ import { BasicAuthenticator } from '../../api/auth/basic-auth.ts';
 import { HtpasswdError, loadHtpasswd } from '../../api/auth/htpasswd.ts';
 import { createLogger } from '../../common/logging.ts';
 import { Conductor } from '../../conductor/conductor.ts';
+import { createDriverFactory } from '../../drivers/builtin.ts';
 import { ConfigError } from '../../config/config-error.ts';
 import { serveHelp } from '../../config/help.ts';
 import { loadServeConfig } from '../../config/serve-config.ts';
@@ -77,7 +78,8 @@ export async function serveCommand(
   const { config, https, users } = prepared;
   const logger = createLogger(config.logLevel);
   const store = await openStore(config.databaseUrl);
-  const conductor = new Conductor({ store, logger, settings: config.conductor });
+  const factory = createDriverFactory({ options: config.driverOptions });
+  const conductor = new Conductor({ store, logger, settings: config.conductor, factory });
   await conductor.start();
   const api = await buildApi({
     conductor,
@@ -100,6 +102,7 @@ export async function serveCommand(
   io.out.write('Ferrite is stopping\n');
   await api.close();
   await conductor.stop();
+  await factory.close();
   await store.close();
   return 0;
 }
