@@ -5,11 +5,12 @@
  * does); characters from the console go to the host once, a resend of a
  * packet whose ack was lost is acked again and not delivered twice.
  */
-import type { SolPacket } from '../../drivers/modules/ipmi/protocol/sol.ts';
+import type { SolFlight, SolPacket } from '../../drivers/modules/ipmi/protocol/sol.ts';
 import {
   decodeSolPacket,
   encodeSolPacket,
   MAX_SOL_CHARACTERS,
+  nextSolFlight,
   nextSolSequence,
   solAck,
   SolStatus,
@@ -27,20 +28,12 @@ export interface SolEndpointOptions {
   readonly retries: number;
 }
 
-interface InFlight {
-  readonly sequence: number;
-  readonly count: number;
-  readonly payload: Buffer;
-  attempts: number;
-  timer?: NodeJS.Timeout;
-}
-
 /** Host output kept while the console is slow; more is dropped, as a BMC's FIFO overflows. */
 const OUTPUT_LIMIT = 64 * 1024;
 
 export class SolEndpoint {
   private pending = Buffer.alloc(0);
-  private inFlight?: InFlight;
+  private inFlight?: SolFlight;
   private outboundSequence = 0;
   private lastInbound?: { sequence: number; count: number };
   private readonly disconnect: () => void;
@@ -119,24 +112,13 @@ export class SolEndpoint {
     if (this.inFlight !== undefined || this.stopped || this.pending.length === 0) return;
     const chunk = Math.max(1, Math.min(MAX_SOL_CHARACTERS, this.options.chunk));
     const data = this.pending.subarray(0, chunk);
-    this.outboundSequence = nextSolSequence(this.outboundSequence);
-    const flight: InFlight = {
-      sequence: this.outboundSequence,
-      count: data.length,
-      payload: encodeSolPacket({
-        sequence: this.outboundSequence,
-        ackSequence: 0,
-        acceptedCount: 0,
-        flags: 0,
-        data,
-      }),
-      attempts: 0,
-    };
+    const flight = nextSolFlight(this.outboundSequence, data);
+    this.outboundSequence = flight.sequence;
     this.inFlight = flight;
     this.transmit(flight);
   }
 
-  private transmit(flight: InFlight): void {
+  private transmit(flight: SolFlight): void {
     if (this.stopped || this.inFlight !== flight) return;
     if (flight.attempts > this.options.retries) {
       // The console is gone or deaf: drop these characters and go on.

@@ -5,12 +5,12 @@
  * from the BMC are acked and handed on once, a retransmission the BMC sent
  * because our ack got lost is acked again and dropped.
  */
-import type { SolPacket } from '../protocol/sol.ts';
+import type { SolFlight, SolPacket } from '../protocol/sol.ts';
 import {
   decodeSolPacket,
   encodeSolPacket,
   MAX_SOL_CHARACTERS,
-  nextSolSequence,
+  nextSolFlight,
   SOL_HEADER_LENGTH,
   solAck,
   SolStatus,
@@ -68,14 +68,6 @@ interface PendingWrite {
   reject(error: IpmiError): void;
 }
 
-interface InFlight {
-  readonly sequence: number;
-  readonly payload: Buffer;
-  readonly count: number;
-  attempts: number;
-  timer?: NodeJS.Timeout;
-}
-
 const UNHEARD_LIMIT = 64 * 1024;
 
 export class ActiveSolSession implements SolSession {
@@ -83,7 +75,7 @@ export class ActiveSolSession implements SolSession {
   private resolveClosed!: (end: SolEnd) => void;
   private ending?: Promise<void>;
   private readonly writes: PendingWrite[] = [];
-  private inFlight?: InFlight;
+  private inFlight?: SolFlight;
   private outboundSequence = 0;
   private lastInbound?: { sequence: number; count: number };
   private readonly listeners = new Set<(bytes: Buffer) => void>();
@@ -199,24 +191,13 @@ export class ActiveSolSession implements SolSession {
     const head = this.writes[0];
     if (head === undefined) return;
     const data = head.bytes.subarray(head.offset, head.offset + this.chunk);
-    this.outboundSequence = nextSolSequence(this.outboundSequence);
-    const flight: InFlight = {
-      sequence: this.outboundSequence,
-      count: data.length,
-      payload: encodeSolPacket({
-        sequence: this.outboundSequence,
-        ackSequence: 0,
-        acceptedCount: 0,
-        flags: 0,
-        data,
-      }),
-      attempts: 0,
-    };
+    const flight = nextSolFlight(this.outboundSequence, data);
+    this.outboundSequence = flight.sequence;
     this.inFlight = flight;
     this.transmit(flight);
   }
 
-  private transmit(flight: InFlight): void {
+  private transmit(flight: SolFlight): void {
     if (flight.attempts > this.settings.retries) {
       void this.end(
         {

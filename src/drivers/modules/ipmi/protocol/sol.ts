@@ -81,6 +81,29 @@ export function nextSolSequence(current: number): number {
   return (current % 15) + 1;
 }
 
+/**
+ * A data packet sent and not yet acked, on either side of SOL: resent
+ * until its ack comes or the attempts run out (one in flight at a time).
+ */
+export interface SolFlight {
+  readonly sequence: number;
+  readonly count: number;
+  readonly payload: Buffer;
+  attempts: number;
+  timer?: NodeJS.Timeout;
+}
+
+/** The data packet that follows the one numbered `previous`, carrying `data`. */
+export function nextSolFlight(previous: number, data: Buffer): SolFlight {
+  const sequence = nextSolSequence(previous);
+  return {
+    sequence,
+    count: data.length,
+    payload: encodeSolPacket({ sequence, ackSequence: 0, acceptedCount: 0, flags: 0, data }),
+    attempts: 0,
+  };
+}
+
 /** An ack-only packet for the data packet `sequence` that carried `count` characters. */
 export function solAck(sequence: number, count: number, flags = 0): SolPacket {
   return { sequence: 0, ackSequence: sequence, acceptedCount: count, flags, data: Buffer.alloc(0) };
