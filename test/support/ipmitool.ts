@@ -38,6 +38,22 @@ export interface IpmitoolTarget {
   readonly cipherSuite?: number;
 }
 
+/** ipmitool's options for `target` over lanplus, with `password` saying how it gets the password. */
+function lanplus(target: IpmitoolTarget, password: readonly string[]): string[] {
+  return [
+    '-I',
+    'lanplus',
+    '-H',
+    target.host,
+    '-p',
+    String(target.port),
+    '-U',
+    target.username,
+    ...password,
+    ...(target.cipherSuite === undefined ? [] : ['-C', String(target.cipherSuite)]),
+  ];
+}
+
 /**
  * `ipmitool -I lanplus -H … -p … -U … -P … [-C …] args…`, with one retry
  * and a 1 s timeout per packet; killed after `killAfterMs`.
@@ -49,24 +65,7 @@ export function runIpmitool(
 ): Promise<IpmitoolResult> {
   const missing = ipmitoolMissing();
   if (missing !== undefined) return Promise.reject(new Error(`ipmitool cannot run: ${missing}`));
-  const argv = [
-    '-I',
-    'lanplus',
-    '-H',
-    target.host,
-    '-p',
-    String(target.port),
-    '-U',
-    target.username,
-    '-P',
-    target.password,
-    '-N',
-    '1',
-    '-R',
-    '2',
-    ...(target.cipherSuite === undefined ? [] : ['-C', String(target.cipherSuite)]),
-    ...args,
-  ];
+  const argv = [...lanplus(target, ['-P', target.password]), '-N', '1', '-R', '2', ...args];
   return new Promise((resolve, reject) => {
     const child = spawn('ipmitool', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -111,22 +110,8 @@ export function runIpmitoolSol(
 ): Promise<SolConversation> {
   const missing = ipmitoolMissing();
   if (missing !== undefined) return Promise.reject(new Error(`ipmitool cannot run: ${missing}`));
-  const argv = [
-    'ipmitool',
-    '-I',
-    'lanplus',
-    '-H',
-    target.host,
-    '-p',
-    String(target.port),
-    '-U',
-    target.username,
-    // -E: the password from the environment, so it is not in the argument list.
-    '-E',
-    ...(target.cipherSuite === undefined ? [] : ['-C', String(target.cipherSuite)]),
-    'sol',
-    'activate',
-  ];
+  // -E: the password from the environment, so it is not in the argument list.
+  const argv = ['ipmitool', ...lanplus(target, ['-E']), 'sol', 'activate'];
   return new Promise((resolve, reject) => {
     const child = spawn(
       '/usr/bin/python3',
