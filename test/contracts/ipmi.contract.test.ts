@@ -19,6 +19,7 @@ import type { JsonObject } from '../../src/common/json.ts';
 import { TestTask } from '../support/task.ts';
 import { ipmiSimSuiteOptions, startIpmiSim } from '../support/ipmi-sim.ts';
 import { startBmcFleet } from '../../src/lab/ipmi/fleet.ts';
+import type { BmcFleetOptions, FleetBmc } from '../../src/lab/ipmi/fleet.ts';
 import { consoleContract } from './console.contract.ts';
 import { managementContract } from './management.contract.ts';
 import { powerContract } from './power.contract.ts';
@@ -80,29 +81,40 @@ describe('ipmi interfaces on OpenIPMI’s ipmi_sim', ipmiSimSuiteOptions(), () =
   });
 });
 
+/** One emulated BMC and an implementation of `type` on a node that it manages. */
+async function onEmulatedBmc<K extends IpmiInterface>(
+  type: K,
+  fleetOptions: Omit<BmcFleetOptions, 'count'> = {},
+  driverInfo: JsonObject = {},
+): Promise<{ fixture: ContractFixture<InterfaceMap[K]>; machine: FleetBmc }> {
+  const fleet = await startBmcFleet({ count: 1, ...fleetOptions });
+  const [machine] = fleet.bmcs;
+  if (machine === undefined) throw new Error('no BMC started');
+  const fixture = await onBmc(
+    type,
+    {
+      ipmi_address: machine.host,
+      ipmi_port: machine.port,
+      ipmi_username: fleet.username,
+      ipmi_password: fleet.password,
+      ...driverInfo,
+    },
+    () => fleet.close(),
+  );
+  return { fixture, machine };
+}
+
 function onEmulator<K extends IpmiInterface>(type: K): ContractSubject<InterfaceMap[K]> {
   return {
     name: `${type}/ipmi on Ferrite’s BMC emulator (cipher suite 17)`,
     setUp: async () => {
       // Powered on: a BMC refuses a diagnostic interrupt to a host that is off.
-      const fleet = await startBmcFleet({
-        count: 1,
-        password: 'emulated-secret',
-        bmc: () => ({ powerOn: true }),
-      });
-      const [bmc] = fleet.bmcs;
-      if (bmc === undefined) throw new Error('no BMC started');
-      return onBmc(
+      const { fixture } = await onEmulatedBmc(
         type,
-        {
-          ipmi_address: bmc.host,
-          ipmi_port: bmc.port,
-          ipmi_username: fleet.username,
-          ipmi_password: fleet.password,
-          ipmi_cipher_suite: 17,
-        },
-        () => fleet.close(),
+        { password: 'emulated-secret', bmc: () => ({ powerOn: true }) },
+        { ipmi_cipher_suite: 17 },
       );
+      return fixture;
     },
   };
 }
@@ -117,19 +129,7 @@ describe('ipmi interfaces on Ferrite’s BMC emulator', () => {
 
 describe('ipmi vendor methods on Ferrite’s BMC emulator', () => {
   it('sends raw requests and resets the BMC, refusing bytes that are not bytes', async () => {
-    const fleet = await startBmcFleet({ count: 1 });
-    const machine = fleet.bmcs[0];
-    assert.ok(machine);
-    const fixture = await onBmc(
-      'vendor',
-      {
-        ipmi_address: machine.host,
-        ipmi_port: machine.port,
-        ipmi_username: fleet.username,
-        ipmi_password: fleet.password,
-      },
-      () => fleet.close(),
-    );
+    const { fixture, machine } = await onEmulatedBmc('vendor');
     const vendor = fixture.impl;
     assert.ok(vendor instanceof IpmiVendor);
     try {
@@ -195,19 +195,10 @@ async function consoleClient(url: string): Promise<{
 
 describe('ipmi console on Ferrite’s BMC emulator, over TCP', () => {
   it('bridges a TCP client to SOL: banner, echo, one client at a time, closed by stopConsole', async () => {
-    const fleet = await startBmcFleet({ count: 1, password: 'console-secret' });
-    const machine = fleet.bmcs[0];
-    assert.ok(machine);
-    const fixture = await onBmc(
+    const { fixture, machine } = await onEmulatedBmc(
       'console',
-      {
-        ipmi_address: machine.host,
-        ipmi_port: machine.port,
-        ipmi_username: fleet.username,
-        ipmi_password: fleet.password,
-        ipmi_cipher_suite: 17,
-      },
-      () => fleet.close(),
+      { password: 'console-secret' },
+      { ipmi_cipher_suite: 17 },
     );
     const { impl, task } = fixture;
     try {
@@ -242,19 +233,7 @@ describe('ipmi console on Ferrite’s BMC emulator, over TCP', () => {
   });
 
   it('closes the listeners and SOL sessions with the driver factory', async () => {
-    const fleet = await startBmcFleet({ count: 1 });
-    const machine = fleet.bmcs[0];
-    assert.ok(machine);
-    const fixture = await onBmc(
-      'console',
-      {
-        ipmi_address: machine.host,
-        ipmi_port: machine.port,
-        ipmi_username: fleet.username,
-        ipmi_password: fleet.password,
-      },
-      () => fleet.close(),
-    );
+    const { fixture, machine } = await onEmulatedBmc('console');
     const { impl, task } = fixture;
     await impl.startConsole(task);
     const { url } = await impl.getConsole(task);
