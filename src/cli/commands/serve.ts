@@ -12,6 +12,7 @@ import type { ServeConfig } from '../../config/serve-config.ts';
 import { allSettings } from '../../config/settings.ts';
 import { readTlsFiles } from '../../config/tls-files.ts';
 import { openStore } from '../../db/open.ts';
+import { useLeanHeap } from '../lean-heap.ts';
 import type { CommandIo } from '../output.ts';
 
 /** The flags: --config, --help, and one per setting that has one. */
@@ -76,6 +77,7 @@ export async function serveCommand(
     return 0;
   }
   const { config, https, users } = prepared;
+  useLeanHeap();
   const logger = createLogger(config.logLevel);
   const store = await openStore(config.databaseUrl);
   const factory = createDriverFactory({ options: config.driverOptions });
