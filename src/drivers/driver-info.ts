@@ -15,6 +15,19 @@ export interface DriverInfoField {
 
 export type DriverInfoSpec = Readonly<Record<string, DriverInfoField>>;
 
+/** true/false as JSON booleans or the strings clients send ("true", "False", "1", …). */
+export function booleanOf(value: JsonValue, key: string): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const word = value.trim().toLowerCase();
+    if (['true', 'yes', 'on', '1'].includes(word)) return true;
+    if (['false', 'no', 'off', '0'].includes(word)) return false;
+  }
+  throw new FerriteError('InvalidParameterValue', {
+    err: `${key} must be a boolean, not ${JSON.stringify(value)}.`,
+  });
+}
+
 /**
  * What `getProperties()` returns for a spec: each key's description ending in
  * "Required." or "Optional.", as clients expect.

@@ -1,6 +1,6 @@
 import { FerriteError } from '../../../common/errors.ts';
 import type { JsonValue } from '../../../common/json.ts';
-import { checkDriverInfo, checks } from '../../driver-info.ts';
+import { booleanOf, checkDriverInfo, checks } from '../../driver-info.ts';
 import type { DriverInfoSpec } from '../../driver-info.ts';
 import type { Task } from '../../task.ts';
 import { PrivilegeLevel } from './types.ts';
@@ -13,17 +13,6 @@ const DEFAULT_PORT = 623;
 
 function invalid(err: string): FerriteError {
   return new FerriteError('InvalidParameterValue', { err });
-}
-
-/** true/false as JSON booleans or the strings clients send ("true", "False", "1", …). */
-export function booleanOf(value: JsonValue, key: string): boolean {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') {
-    const word = value.trim().toLowerCase();
-    if (['true', 'yes', 'on', '1'].includes(word)) return true;
-    if (['false', 'no', 'off', '0'].includes(word)) return false;
-  }
-  throw invalid(`${key} must be a boolean, not ${JSON.stringify(value)}.`);
 }
 
 const checkBoolean = (value: JsonValue, key: string): void => {

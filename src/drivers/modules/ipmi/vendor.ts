@@ -1,12 +1,12 @@
 import { FerriteError } from '../../../common/errors.ts';
 import type { JsonObject } from '../../../common/json.ts';
 import type { DriverEnvironment } from '../../catalog.ts';
-import { describeDriverInfo } from '../../driver-info.ts';
 import type { PropertyDescriptions } from '../../interfaces/base.ts';
 import { VendorBase } from '../../interfaces/vendor.ts';
 import { passthru } from '../../passthru.ts';
 import type { Task } from '../../task.ts';
-import { booleanOf, IPMI_DRIVER_INFO, ipmiNodeInfo } from './driver-info.ts';
+import { booleanOf, describeDriverInfo } from '../../driver-info.ts';
+import { IPMI_DRIVER_INFO, ipmiNodeInfo } from './driver-info.ts';
 import { ipmiCall } from './failures.ts';
 import { nodeBmc } from './shared-client.ts';
 
