@@ -29,11 +29,12 @@ describe('ferrite drivers', () => {
     assert.match(text, /^fake-hardware: /m);
     assert.match(text, /^manual-management: /m);
     assert.match(text, /^ipmi: /m);
+    assert.match(text, /^redfish: /m);
     assert.match(text, /^interface\s+default\s+supported$/m);
     assert.match(text, /^network\s+flat\s+flat, noop$/m);
     assert.match(text, /^management\s+noop\s+noop, fake$/m);
     for (const type of ALL_INTERFACES) {
-      assert.equal(text.match(new RegExp(`^${type}\\s`, 'gm'))?.length, 3, type);
+      assert.equal(text.match(new RegExp(`^${type}\\s`, 'gm'))?.length, 4, type);
     }
   });
 
@@ -96,6 +97,6 @@ describe('ferrite', () => {
       'json',
     ]);
     const names = (JSON.parse(stdout) as { name: string }[]).map((t) => t.name);
-    assert.deepEqual(names, ['fake-hardware', 'ipmi', 'manual-management']);
+    assert.deepEqual(names, ['fake-hardware', 'ipmi', 'manual-management', 'redfish']);
   });
 });

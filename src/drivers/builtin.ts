@@ -14,6 +14,9 @@ import { IpmiConsole } from './modules/ipmi/console.ts';
 import { IpmiManagement } from './modules/ipmi/management.ts';
 import { IpmiPower } from './modules/ipmi/power.ts';
 import { IpmiVendor } from './modules/ipmi/vendor.ts';
+import { REDFISH } from './hardware-types/redfish.ts';
+import { RedfishManagement } from './modules/redfish/management.ts';
+import { RedfishPower } from './modules/redfish/power.ts';
 import { FakeBoot } from './modules/fake/boot.ts';
 import { FakeConsole } from './modules/fake/console.ts';
 import { FakeDeploy } from './modules/fake/deploy.ts';
@@ -87,6 +90,18 @@ export const BUILTIN_IMPLEMENTATIONS: readonly ImplementationEntry[] = [
     description: 'Serial console over IPMI Serial over LAN, served on a TCP port (socat type)',
     create: (env) => new IpmiConsole(env),
   },
+  {
+    interfaceType: 'power',
+    name: 'redfish',
+    description: 'Redfish ComputerSystem.Reset and PowerState',
+    create: (env) => new RedfishPower(env),
+  },
+  {
+    interfaceType: 'management',
+    name: 'redfish',
+    description: 'Redfish boot source override, boot mode, Thermal and Power sensors, NMI',
+    create: (env) => new RedfishManagement(env),
+  },
   plain('management', 'noop', 'Boot order preset in firmware; nothing to set', NoopManagement),
   fake('boot', FakeBoot),
   fake('deploy', FakeDeploy),
@@ -111,6 +126,7 @@ export const BUILTIN_HARDWARE_TYPES: readonly HardwareType[] = [
   FAKE_HARDWARE,
   IPMI,
   MANUAL_MANAGEMENT,
+  REDFISH,
 ];
 
 export interface BuiltinFactoryOptions extends DriverFactoryConfig {

@@ -86,6 +86,7 @@ describe('the Bare Metal command-line client against ferrite serve', { skip }, (
       { 'Supported driver(s)': 'fake-hardware', 'Active host(s)': host },
       { 'Supported driver(s)': 'ipmi', 'Active host(s)': host },
       { 'Supported driver(s)': 'manual-management', 'Active host(s)': host },
+      { 'Supported driver(s)': 'redfish', 'Active host(s)': host },
     ]);
     assert.deepEqual(openstackList, list);
 

@@ -147,6 +147,7 @@ describe('API discovery, versions and errors', () => {
       'fake-hardware',
       'ipmi',
       'manual-management',
+      'redfish',
       'scripted-hardware',
     ]);
     const fake = drivers.find((d) => d['name'] === 'fake-hardware');

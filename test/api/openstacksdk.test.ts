@@ -87,7 +87,7 @@ describe('openstacksdk against ferrite serve', { skip }, () => {
     assert.doesNotMatch(stdout + stderr, new RegExp(secret), 'the password never leaves the API');
     const seen = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
     assert.deepEqual(seen, {
-      drivers: ['fake-hardware', 'ipmi', 'manual-management'],
+      drivers: ['fake-hardware', 'ipmi', 'manual-management', 'redfish'],
       created: ['enroll', { fake_password: '******' }],
       provided: 'available',
       deployed: ['active', 'power on', ['CUSTOM_SDK']],

@@ -1,68 +1,70 @@
 /**
- * The shared power contract against the redfish power interface on real
- * HTTP: Ferrite's Redfish BMC emulator (src/lab/redfish). The redfish
- * hardware type is not registered yet (issue 6 goes on), so the interface
- * is made directly, on a node whose driver_info points at the emulator.
+ * The shared power and management contracts against the redfish
+ * interfaces on real HTTP: Ferrite's Redfish BMC emulator (src/lab/redfish),
+ * each test on a node whose driver_info points at a fresh emulator.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SimulatedClock } from '../../src/common/clock.ts';
 import { isFerriteError } from '../../src/common/errors.ts';
-import type { JsonObject } from '../../src/common/json.ts';
 import { createDriverFactory } from '../../src/drivers/builtin.ts';
-import { RedfishPower } from '../../src/drivers/modules/redfish/power.ts';
-import { SharedResources } from '../../src/drivers/shared-resources.ts';
+import type { InterfaceMap } from '../../src/drivers/driver.ts';
 import { startRedfishEmulator } from '../../src/lab/redfish/server.ts';
 import type { RedfishEmulator } from '../../src/lab/redfish/server.ts';
 import { TestTask } from '../support/task.ts';
 import { drive } from './helpers.ts';
+import { managementContract } from './management.contract.ts';
 import { powerContract } from './power.contract.ts';
 import type { ContractFixture } from './subject.ts';
 
 const OPTIONS = { redfish: { powerPollIntervalMs: 100, requestTimeoutMs: 2000, retries: 1 } };
 
-async function onEmulator(
+async function onEmulator<K extends 'power' | 'management'>(
+  type: K,
   emulator: RedfishEmulator,
-  driverInfo: JsonObject = {},
-): Promise<ContractFixture<RedfishPower>> {
+): Promise<ContractFixture<InterfaceMap[K]>> {
   const clock = new SimulatedClock();
-  const resources = new SharedResources();
-  const impl = new RedfishPower({ clock, options: OPTIONS, resources });
-  const driver = createDriverFactory({ clock }).compose({ driver: 'fake-hardware' });
+  const factory = createDriverFactory({ clock, options: OPTIONS });
+  const driver = factory.compose({ driver: 'redfish' });
   const task = new TestTask(driver, {
     clock,
     node: {
-      driver: 'fake-hardware',
+      driver: 'redfish',
       driverInfo: {
         redfish_address: emulator.url,
         redfish_username: emulator.username,
         redfish_password: emulator.password,
-        ...driverInfo,
       },
     },
   });
   return {
-    impl,
+    impl: factory.instance(type, 'redfish'),
     task,
     clock,
     tearDown: async () => {
-      await resources.close();
+      await factory.close();
       await emulator.close();
     },
   };
 }
 
-describe('redfish power on Ferrite’s Redfish emulator', () => {
+describe('redfish interfaces on Ferrite’s Redfish emulator', () => {
   powerContract({
     name: 'power/redfish on the Redfish emulator',
-    setUp: async () => onEmulator(await startRedfishEmulator({ systems: 1 })),
+    setUp: async () => onEmulator('power', await startRedfishEmulator({ systems: 1 })),
+  });
+  managementContract({
+    name: 'management/redfish on the Redfish emulator',
+    // Powered on: an NMI goes to a running host.
+    setUp: async () =>
+      onEmulator('management', await startRedfishEmulator({ systems: [{ powerState: 'On' }] })),
   });
 
   it('switches the emulated system, and names the BMC when it is gone', async () => {
     const emulator = await startRedfishEmulator({ systems: 1, password: 'rf-secret' });
     const system = emulator.systems[0];
     assert.ok(system);
-    const fixture = await onEmulator(emulator);
+    const fixture = await onEmulator('power', emulator);
     const { impl, task, clock } = fixture;
     assert.ok(clock);
     // Waits (polls, backoff between retries) run on the simulated clock.

@@ -1,0 +1,18 @@
+import { defineHardwareType } from '../hardware-type.ts';
+
+/**
+ * `redfish`: servers whose BMC speaks DMTF Redfish over HTTPS: power by the
+ * system's Reset action, the boot override, boot mode, sensors and NMI.
+ * Boot and deploy are the fakes until virtual media and the agent exist.
+ */
+export const REDFISH = defineHardwareType({
+  name: 'redfish',
+  description: 'Servers with a Redfish BMC (HTTPS, DMTF Redfish)',
+  supported: {
+    boot: ['fake'],
+    deploy: ['fake'],
+    inspect: ['no-inspect', 'fake'],
+    management: ['redfish', 'noop'],
+    power: ['redfish'],
+  },
+});
