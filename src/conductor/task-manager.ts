@@ -9,7 +9,7 @@ import { recordFailure } from './node-history.ts';
 import type { NodeChanges, NodeTimestamps, Store } from '../db/store.ts';
 import type { Driver } from '../drivers/driver.ts';
 import type { DriverFactory } from '../drivers/factory.ts';
-import type { BiosSettingReport, Task } from '../drivers/task.ts';
+import type { BiosSettingReport, NewNodePort, Task } from '../drivers/task.ts';
 import { isUuid } from '../common/uuid.ts';
 import type { ProvisionState } from '../common/states.ts';
 import type { WorkPool } from './work-pool.ts';
@@ -227,6 +227,22 @@ export class NodeTask implements Task {
   async saveBiosSettings(settings: readonly BiosSettingReport[]): Promise<void> {
     this.#requireExclusive('save BIOS settings');
     await this.#manager.store.bios.replace(this.node.uuid, settings);
+  }
+
+  async addPort(port: NewNodePort): Promise<Port> {
+    this.#requireExclusive('add a port');
+    const address = port.address.toLowerCase();
+    const known = this.ports.find((p) => p.address === address);
+    if (known !== undefined) return known;
+    const created = await this.#manager.store.ports.create({
+      nodeUuid: this.node.uuid,
+      address,
+      ...(port.pxeEnabled === undefined ? {} : { pxeEnabled: port.pxeEnabled }),
+      ...(port.extra === undefined ? {} : { extra: port.extra }),
+    });
+    this.ports.push(created);
+    this.#portSnapshots.set(created.uuid, snapshotOf(created));
+    return created;
   }
 
   async saveInventory(inventory: JsonObject, pluginData: JsonObject = {}): Promise<void> {

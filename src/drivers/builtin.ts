@@ -15,6 +15,7 @@ import { IpmiManagement } from './modules/ipmi/management.ts';
 import { IpmiPower } from './modules/ipmi/power.ts';
 import { IpmiVendor } from './modules/ipmi/vendor.ts';
 import { REDFISH } from './hardware-types/redfish.ts';
+import { RedfishInspect } from './modules/redfish/inspect.ts';
 import { RedfishManagement } from './modules/redfish/management.ts';
 import { RedfishPower } from './modules/redfish/power.ts';
 import { FakeBoot } from './modules/fake/boot.ts';
@@ -95,6 +96,13 @@ export const BUILTIN_IMPLEMENTATIONS: readonly ImplementationEntry[] = [
     name: 'redfish',
     description: 'Redfish ComputerSystem.Reset and PowerState',
     create: (env) => new RedfishPower(env),
+  },
+  {
+    interfaceType: 'inspect',
+    name: 'redfish',
+    description:
+      'Out-of-band inspection from the Redfish system: CPUs, memory, disks, NICs (ports)',
+    create: (env) => new RedfishInspect(env),
   },
   {
     interfaceType: 'management',

@@ -27,10 +27,24 @@ export interface Task {
   upgradeLock(): Promise<void>;
   /** Persists the node, its ports and portgroups as they now stand. */
   save(): Promise<void>;
+  /**
+   * Enrols a port inspection found on the node, stored at once and added
+   * to `ports`; a port of the node with that address already is returned
+   * as it is. Throws MACAlreadyExists when another node has the address.
+   */
+  addPort(port: NewNodePort): Promise<Port>;
   /** Keeps what inspection found (the inventory, and data about how it was gathered) for the API. */
   saveInventory(inventory: JsonObject, pluginData?: JsonObject): Promise<void>;
   /** Records the BIOS settings the hardware reports: exactly these, replacing what was known. */
   saveBiosSettings(settings: readonly BiosSettingReport[]): Promise<void>;
+}
+
+/** What inspection knows of a port it found. */
+export interface NewNodePort {
+  /** The MAC address, lower case with colons. */
+  readonly address: string;
+  readonly pxeEnabled?: boolean;
+  readonly extra?: JsonObject;
 }
 
 /** A BIOS setting as hardware reports it (the registry fields are optional). */

@@ -49,11 +49,30 @@ describe('a redfish node on the Redfish emulator, through the conductor', () => 
     });
     assert.equal(node.powerInterface, 'redfish');
     assert.equal(node.managementInterface, 'redfish');
+    assert.equal(node.inspectInterface, 'redfish');
 
     await h.act(h.conductor.changeProvisionState(node.uuid, 'manage'));
     const managed = await h.node(node.uuid);
     assert.equal(managed.provisionState, 'manageable', managed.lastError ?? '');
     assert.equal(managed.powerState, 'power off', 'read from the BMC');
+
+    await h.act(h.conductor.changeProvisionState(node.uuid, 'inspect'));
+    const inspected = await h.node(node.uuid);
+    assert.equal(inspected.provisionState, 'manageable', inspected.lastError ?? '');
+    assert.equal(inspected.properties['cpus'], system.processorCount);
+    assert.equal(inspected.properties['cpu_arch'], 'x86_64');
+    assert.equal(inspected.properties['memory_mb'], system.memoryGiB * 1024);
+    assert.ok(Number(inspected.properties['local_gb']) > 0, 'the largest drive, less 1 GiB');
+    assert.match(inspected.properties['capabilities'] as string, /boot_mode:uefi/);
+    const ports = await store.ports.list({ nodeUuid: node.uuid });
+    assert.deepEqual(
+      ports.map((p) => p.address).sort(),
+      system.macs.map((m) => m.toLowerCase()).sort(),
+      'a port for each NIC of the system',
+    );
+    // Inspecting again enrols no port twice.
+    await h.act(h.conductor.changeProvisionState(node.uuid, 'inspect'));
+    assert.equal((await store.ports.list({ nodeUuid: node.uuid })).length, system.macs.length);
 
     await h.act(h.conductor.changeProvisionState(node.uuid, 'provide'));
     assert.equal((await h.node(node.uuid)).provisionState, 'available');

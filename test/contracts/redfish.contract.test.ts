@@ -13,13 +13,14 @@ import { startRedfishEmulator } from '../../src/lab/redfish/server.ts';
 import type { RedfishEmulator } from '../../src/lab/redfish/server.ts';
 import { TestTask } from '../support/task.ts';
 import { drive } from './helpers.ts';
+import { inspectContract } from './inspect.contract.ts';
 import { managementContract } from './management.contract.ts';
 import { powerContract } from './power.contract.ts';
 import type { ContractFixture } from './subject.ts';
 
 const OPTIONS = { redfish: { powerPollIntervalMs: 100, requestTimeoutMs: 2000, retries: 1 } };
 
-async function onEmulator<K extends 'power' | 'management'>(
+async function onEmulator<K extends 'power' | 'management' | 'inspect'>(
   type: K,
   emulator: RedfishEmulator,
 ): Promise<ContractFixture<InterfaceMap[K]>> {
@@ -58,6 +59,10 @@ describe('redfish interfaces on Ferrite’s Redfish emulator', () => {
     // Powered on: an NMI goes to a running host.
     setUp: async () =>
       onEmulator('management', await startRedfishEmulator({ systems: [{ powerState: 'On' }] })),
+  });
+  inspectContract({
+    name: 'inspect/redfish on the Redfish emulator',
+    setUp: async () => onEmulator('inspect', await startRedfishEmulator({ systems: 1 })),
   });
 
   it('switches the emulated system, and names the BMC when it is gone', async () => {

@@ -9,8 +9,8 @@ import type {
   VolumeTarget,
 } from '../../src/common/records.ts';
 import type { Driver } from '../../src/drivers/driver.ts';
-import type { BiosSettingReport, Task } from '../../src/drivers/task.ts';
-import { makeNode } from './node.ts';
+import type { BiosSettingReport, NewNodePort, Task } from '../../src/drivers/task.ts';
+import { makeNode, makePort } from './node.ts';
 
 export interface TestTaskOptions {
   node?: Partial<Node>;
@@ -64,6 +64,19 @@ export class TestTask implements Task {
 
   async save(): Promise<void> {
     this.saves.push(structuredClone(this.node));
+  }
+
+  async addPort(port: NewNodePort): Promise<Port> {
+    const address = port.address.toLowerCase();
+    const known = this.ports.find((p) => p.address === address);
+    if (known !== undefined) return known;
+    const created = makePort(this.node.uuid, {
+      address,
+      ...(port.pxeEnabled === undefined ? {} : { pxeEnabled: port.pxeEnabled }),
+      ...(port.extra === undefined ? {} : { extra: port.extra }),
+    });
+    this.ports.push(created);
+    return created;
   }
 
   /** The last inventory saved, for tests to read. */

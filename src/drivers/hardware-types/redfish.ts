@@ -2,7 +2,8 @@ import { defineHardwareType } from '../hardware-type.ts';
 
 /**
  * `redfish`: servers whose BMC speaks DMTF Redfish over HTTPS: power by the
- * system's Reset action, the boot override, boot mode, sensors and NMI.
+ * system's Reset action, the boot override, boot mode, sensors and NMI,
+ * out-of-band inspection (ports from the system's NICs).
  * Boot and deploy are the fakes until virtual media and the agent exist.
  */
 export const REDFISH = defineHardwareType({
@@ -11,7 +12,7 @@ export const REDFISH = defineHardwareType({
   supported: {
     boot: ['fake'],
     deploy: ['fake'],
-    inspect: ['no-inspect', 'fake'],
+    inspect: ['redfish', 'no-inspect', 'fake'],
     management: ['redfish', 'noop'],
     power: ['redfish'],
   },

@@ -52,6 +52,7 @@ export function systemResource(system: EmulatedSystem): unknown {
       TotalSystemMemoryGiB: system.memoryGiB,
       Status: { State: 'Enabled', Health: 'OK' },
     },
+    Processors: link(`${path}/Processors`),
     EthernetInterfaces: link(`${path}/EthernetInterfaces`),
     Storage: link(`${path}/Storage`),
     Links: {
@@ -161,6 +162,46 @@ export function systemRoutes(service: RedfishService): Route[] {
         POST: (context) => {
           context.system();
           throw actionNotSupported(context.params['action'] ?? '');
+        },
+      },
+    },
+    {
+      template: `${SYSTEMS}/:system/Processors`,
+      methods: {
+        GET: (context) => {
+          const system = context.system();
+          const path = `${SYSTEMS}/${system.id}/Processors`;
+          return {
+            status: 200,
+            body: collection(path, 'ProcessorCollection', 'Processors', [`${path}/CPU1`]),
+          };
+        },
+      },
+    },
+    {
+      // One socket holding every core: what inspection needs (architecture, count).
+      template: `${SYSTEMS}/:system/Processors/:cpu`,
+      methods: {
+        GET: (context) => {
+          const system = context.system();
+          if (context.params['cpu'] !== 'CPU1') throw resourceNotFound(context.path);
+          return {
+            status: 200,
+            body: {
+              '@odata.id': `${SYSTEMS}/${system.id}/Processors/CPU1`,
+              '@odata.type': '#Processor.v1_18_0.Processor',
+              Id: 'CPU1',
+              Name: 'Processor 1',
+              Socket: 'CPU 1',
+              ProcessorType: 'CPU',
+              ProcessorArchitecture: 'x86',
+              InstructionSet: 'x86-64',
+              Model: 'Emulated x86-64 processor',
+              TotalCores: system.processorCount,
+              TotalThreads: system.processorCount,
+              Status: { State: 'Enabled', Health: 'OK' },
+            },
+          };
         },
       },
     },
