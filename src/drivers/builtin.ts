@@ -18,6 +18,7 @@ import { REDFISH } from './hardware-types/redfish.ts';
 import { RedfishInspect } from './modules/redfish/inspect.ts';
 import { RedfishManagement } from './modules/redfish/management.ts';
 import { RedfishPower } from './modules/redfish/power.ts';
+import { RedfishRaid } from './modules/redfish/raid.ts';
 import { FakeBoot } from './modules/fake/boot.ts';
 import { FakeConsole } from './modules/fake/console.ts';
 import { FakeDeploy } from './modules/fake/deploy.ts';
@@ -103,6 +104,12 @@ export const BUILTIN_IMPLEMENTATIONS: readonly ImplementationEntry[] = [
     description:
       'Out-of-band inspection from the Redfish system: CPUs, memory, disks, NICs (ports)',
     create: (env) => new RedfishInspect(env),
+  },
+  {
+    interfaceType: 'raid',
+    name: 'redfish',
+    description: 'RAID volumes through Redfish Storage, waiting on the BMC’s task monitors',
+    create: (env) => new RedfishRaid(env),
   },
   {
     interfaceType: 'management',

@@ -50,6 +50,7 @@ describe('a redfish node on the Redfish emulator, through the conductor', () => 
     assert.equal(node.powerInterface, 'redfish');
     assert.equal(node.managementInterface, 'redfish');
     assert.equal(node.inspectInterface, 'redfish');
+    assert.equal(node.raidInterface, 'redfish');
 
     await h.act(h.conductor.changeProvisionState(node.uuid, 'manage'));
     const managed = await h.node(node.uuid);
@@ -73,6 +74,33 @@ describe('a redfish node on the Redfish emulator, through the conductor', () => 
     // Inspecting again enrols no port twice.
     await h.act(h.conductor.changeProvisionState(node.uuid, 'inspect'));
     assert.equal((await store.ports.list({ nodeUuid: node.uuid })).length, system.macs.length);
+
+    // RAID as manual clean steps: the volumes appear on the BMC, then go.
+    await h.act(
+      h.conductor.updateNode(node.uuid, {
+        targetRaidConfig: {
+          logical_disks: [{ raid_level: '1', size_gb: 100, is_root_volume: true }],
+        },
+      }),
+    );
+    await h.act(
+      h.conductor.changeProvisionState(node.uuid, 'clean', {
+        cleanSteps: [{ interface: 'raid', step: 'create_configuration' }],
+      }),
+    );
+    const raided = await h.node(node.uuid);
+    assert.equal(raided.provisionState, 'manageable', raided.lastError ?? '');
+    assert.deepEqual(
+      [...system.volumes.values()].map((v) => v.raidType),
+      ['RAID1'],
+    );
+    await h.act(
+      h.conductor.changeProvisionState(node.uuid, 'clean', {
+        cleanSteps: [{ interface: 'raid', step: 'delete_configuration' }],
+      }),
+    );
+    assert.equal(system.volumes.size, 0);
+    assert.deepEqual((await h.node(node.uuid)).raidConfig, {});
 
     await h.act(h.conductor.changeProvisionState(node.uuid, 'provide'));
     assert.equal((await h.node(node.uuid)).provisionState, 'available');

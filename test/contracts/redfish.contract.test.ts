@@ -16,11 +16,12 @@ import { drive } from './helpers.ts';
 import { inspectContract } from './inspect.contract.ts';
 import { managementContract } from './management.contract.ts';
 import { powerContract } from './power.contract.ts';
+import { targetConfig } from './raid.contract.ts';
 import type { ContractFixture } from './subject.ts';
 
 const OPTIONS = { redfish: { powerPollIntervalMs: 100, requestTimeoutMs: 2000, retries: 1 } };
 
-async function onEmulator<K extends 'power' | 'management' | 'inspect'>(
+async function onEmulator<K extends 'power' | 'management' | 'inspect' | 'raid'>(
   type: K,
   emulator: RedfishEmulator,
 ): Promise<ContractFixture<InterfaceMap[K]>> {
@@ -63,6 +64,42 @@ describe('redfish interfaces on Ferrite’s Redfish emulator', () => {
   inspectContract({
     name: 'inspect/redfish on the Redfish emulator',
     setUp: async () => onEmulator('inspect', await startRedfishEmulator({ systems: 1 })),
+  });
+  // The raid contract is not run here yet: its "valid configuration" names
+  // drives (disk0…disk3) and a JBOD that the emulator's controller lacks.
+
+  it('builds the target configuration as volumes on the BMC, through its task monitors, and deletes them', async () => {
+    const emulator = await startRedfishEmulator({ systems: 1 });
+    const system = emulator.systems[0];
+    assert.ok(system);
+    const fixture = await onEmulator('raid', emulator);
+    const { impl, task, clock } = fixture;
+    assert.ok(clock);
+    try {
+      task.node.targetRaidConfig = targetConfig();
+      await drive(clock, impl.createConfiguration(task));
+      assert.deepEqual([...system.volumes.values()].map((v) => v.raidType).sort(), [
+        'RAID1',
+        'RAID5',
+      ]);
+      assert.equal(
+        (task.node.raidConfig['logical_disks'] as unknown[] | undefined)?.length,
+        2,
+        'recorded on the node',
+      );
+      await drive(clock, impl.deleteConfiguration(task));
+      assert.equal(system.volumes.size, 0);
+      assert.deepEqual(task.node.raidConfig, {});
+      await assert.rejects(
+        drive(
+          clock,
+          impl.validateRaidConfig(task, { logical_disks: [{ raid_level: '6', size_gb: 10 }] }),
+        ),
+        /RAID6/,
+      );
+    } finally {
+      await fixture.tearDown?.();
+    }
   });
 
   it('switches the emulated system, and names the BMC when it is gone', async () => {

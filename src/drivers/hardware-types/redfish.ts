@@ -3,7 +3,7 @@ import { defineHardwareType } from '../hardware-type.ts';
 /**
  * `redfish`: servers whose BMC speaks DMTF Redfish over HTTPS: power by the
  * system's Reset action, the boot override, boot mode, sensors and NMI,
- * out-of-band inspection (ports from the system's NICs).
+ * out-of-band inspection (ports from the system's NICs), RAID volumes.
  * Boot and deploy are the fakes until virtual media and the agent exist.
  */
 export const REDFISH = defineHardwareType({
@@ -15,5 +15,6 @@ export const REDFISH = defineHardwareType({
     inspect: ['redfish', 'no-inspect', 'fake'],
     management: ['redfish', 'noop'],
     power: ['redfish'],
+    raid: ['redfish', 'no-raid'],
   },
 });
