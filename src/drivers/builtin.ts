@@ -19,6 +19,7 @@ import { RedfishInspect } from './modules/redfish/inspect.ts';
 import { RedfishManagement } from './modules/redfish/management.ts';
 import { RedfishPower } from './modules/redfish/power.ts';
 import { RedfishRaid } from './modules/redfish/raid.ts';
+import { RedfishVirtualMediaBoot } from './modules/redfish/virtual-media-boot.ts';
 import { FakeBoot } from './modules/fake/boot.ts';
 import { FakeConsole } from './modules/fake/console.ts';
 import { FakeDeploy } from './modules/fake/deploy.ts';
@@ -104,6 +105,12 @@ export const BUILTIN_IMPLEMENTATIONS: readonly ImplementationEntry[] = [
     description:
       'Out-of-band inspection from the Redfish system: CPUs, memory, disks, NICs (ports)',
     create: (env) => new RedfishInspect(env),
+  },
+  {
+    interfaceType: 'boot',
+    name: 'redfish-virtual-media',
+    description: 'Boots an ISO inserted as the BMC’s virtual CD (the deploy ISO for the ramdisk)',
+    create: (env) => new RedfishVirtualMediaBoot(env),
   },
   {
     interfaceType: 'raid',

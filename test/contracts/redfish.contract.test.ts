@@ -12,6 +12,7 @@ import type { InterfaceMap } from '../../src/drivers/driver.ts';
 import { startRedfishEmulator } from '../../src/lab/redfish/server.ts';
 import type { RedfishEmulator } from '../../src/lab/redfish/server.ts';
 import { TestTask } from '../support/task.ts';
+import { bootContract } from './boot.contract.ts';
 import { drive } from './helpers.ts';
 import { inspectContract } from './inspect.contract.ts';
 import { managementContract } from './management.contract.ts';
@@ -19,11 +20,13 @@ import { powerContract } from './power.contract.ts';
 import { targetConfig } from './raid.contract.ts';
 import type { ContractFixture } from './subject.ts';
 
+const DEPLOY_ISO = 'http://images.example.org/ferrite-deploy.iso';
 const OPTIONS = { redfish: { powerPollIntervalMs: 100, requestTimeoutMs: 2000, retries: 1 } };
 
-async function onEmulator<K extends 'power' | 'management' | 'inspect' | 'raid'>(
+async function onEmulator<K extends 'power' | 'management' | 'inspect' | 'raid' | 'boot'>(
   type: K,
   emulator: RedfishEmulator,
+  name: string = 'redfish',
 ): Promise<ContractFixture<InterfaceMap[K]>> {
   const clock = new SimulatedClock();
   const factory = createDriverFactory({ clock, options: OPTIONS });
@@ -36,11 +39,12 @@ async function onEmulator<K extends 'power' | 'management' | 'inspect' | 'raid'>
         redfish_address: emulator.url,
         redfish_username: emulator.username,
         redfish_password: emulator.password,
+        redfish_deploy_iso: DEPLOY_ISO,
       },
     },
   });
   return {
-    impl: factory.instance(type, 'redfish'),
+    impl: factory.instance(type, name),
     task,
     clock,
     tearDown: async () => {
@@ -65,6 +69,36 @@ describe('redfish interfaces on Ferrite’s Redfish emulator', () => {
     name: 'inspect/redfish on the Redfish emulator',
     setUp: async () => onEmulator('inspect', await startRedfishEmulator({ systems: 1 })),
   });
+  bootContract({
+    name: 'boot/redfish-virtual-media on the Redfish emulator',
+    setUp: async () =>
+      onEmulator('boot', await startRedfishEmulator({ systems: 1 }), 'redfish-virtual-media'),
+  });
+
+  it('boots the ramdisk from the deploy ISO in the virtual CD, then the instance from disk', async () => {
+    const emulator = await startRedfishEmulator({ systems: 1 });
+    const system = emulator.systems[0];
+    assert.ok(system);
+    const fixture = await onEmulator('boot', emulator, 'redfish-virtual-media');
+    const { impl, task, clock } = fixture;
+    assert.ok(clock);
+    try {
+      await drive(clock, impl.prepareRamdisk(task, {}));
+      assert.deepEqual(
+        { image: system.virtualMedia.image, inserted: system.virtualMedia.inserted },
+        { image: DEPLOY_ISO, inserted: true },
+      );
+      assert.deepEqual({ ...system.boot }, { target: 'Cd', enabled: 'Once', mode: 'UEFI' });
+      await drive(clock, impl.cleanUpRamdisk(task));
+      assert.equal(system.virtualMedia.inserted, false);
+      await drive(clock, impl.prepareInstance(task));
+      assert.equal(system.boot.target, 'Hdd');
+      assert.equal(system.boot.enabled, 'Continuous');
+    } finally {
+      await fixture.tearDown?.();
+    }
+  });
+
   // The raid contract is not run here yet: its "valid configuration" names
   // drives (disk0…disk3) and a JBOD that the emulator's controller lacks.
 

@@ -10,7 +10,8 @@ export const REDFISH = defineHardwareType({
   name: 'redfish',
   description: 'Servers with a Redfish BMC (HTTPS, DMTF Redfish)',
   supported: {
-    boot: ['fake'],
+    // The fake first until the agent can use a real boot.
+    boot: ['fake', 'redfish-virtual-media'],
     deploy: ['fake'],
     inspect: ['redfish', 'no-inspect', 'fake'],
     management: ['redfish', 'noop'],
