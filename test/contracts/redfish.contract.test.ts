@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SimulatedClock } from '../../src/common/clock.ts';
 import { isFerriteError } from '../../src/common/errors.ts';
+import type { JsonObject } from '../../src/common/json.ts';
 import { createDriverFactory } from '../../src/drivers/builtin.ts';
 import type { InterfaceMap } from '../../src/drivers/driver.ts';
 import { startRedfishEmulator } from '../../src/lab/redfish/server.ts';
@@ -27,6 +28,7 @@ async function onEmulator<K extends 'power' | 'management' | 'inspect' | 'raid' 
   type: K,
   emulator: RedfishEmulator,
   name: string = 'redfish',
+  extra: JsonObject = {},
 ): Promise<ContractFixture<InterfaceMap[K]>> {
   const clock = new SimulatedClock();
   const factory = createDriverFactory({ clock, options: OPTIONS });
@@ -40,6 +42,7 @@ async function onEmulator<K extends 'power' | 'management' | 'inspect' | 'raid' 
         redfish_username: emulator.username,
         redfish_password: emulator.password,
         redfish_deploy_iso: DEPLOY_ISO,
+        ...extra,
       },
     },
   });
@@ -96,6 +99,28 @@ describe('redfish interfaces on Ferrite’s Redfish emulator', () => {
       assert.equal(system.boot.enabled, 'Continuous');
     } finally {
       await fixture.tearDown?.();
+    }
+  });
+
+  it('PATCHes the boot override under the system’s ETag, or without If-Match when told', async () => {
+    for (const [ifMatch, sent] of [
+      [true, true],
+      [false, false],
+    ] as const) {
+      const emulator = await startRedfishEmulator({ systems: 1 });
+      const system = emulator.systems[0];
+      assert.ok(system);
+      const fixture = await onEmulator('management', emulator, 'redfish', {
+        redfish_if_match: ifMatch,
+      });
+      assert.ok(fixture.clock);
+      try {
+        await drive(fixture.clock, fixture.impl.setBootDevice(fixture.task, 'pxe', true));
+        assert.equal(system.boot.target, 'Pxe');
+        assert.equal(system.lastIfMatch !== undefined, sent, `redfish_if_match ${String(ifMatch)}`);
+      } finally {
+        await fixture.tearDown?.();
+      }
     }
   });
 

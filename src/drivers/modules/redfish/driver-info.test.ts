@@ -47,7 +47,9 @@ describe('redfish driver_info', () => {
       redfish_system_id: '/redfish/v1/Systems/437XR1138R2',
       redfish_verify_ca: 'False',
       redfish_auth_type: 'basic',
+      redfish_if_match: 'false',
     });
+    assert.equal(full.target.noIfMatch, true);
     assert.equal(full.target.address, 'http://127.0.0.1:8000');
     assert.equal(full.target.verify, false);
     assert.equal(full.target.authType, 'basic');

@@ -79,6 +79,13 @@ export const REDFISH_DRIVER_INFO: DriverInfoSpec = {
       verifyOf(value, key);
     },
   },
+  redfish_if_match: {
+    description:
+      "Whether a PATCH carries If-Match with the resource's ETag (true, the default); false for BMCs that refuse their own ETags.",
+    check: (value, key) => {
+      booleanOf(value, key);
+    },
+  },
   redfish_auth_type: {
     description: `How to authenticate: ${AUTH_TYPES.join(', ')} (a session, falling back to basic; the default).`,
     check: checks.oneOf(AUTH_TYPES),
@@ -101,6 +108,7 @@ export function redfishNodeInfo(task: Task): RedfishNodeInfo {
     return typeof value === 'string' ? value : undefined;
   };
   const verify = info['redfish_verify_ca'];
+  const ifMatch = info['redfish_if_match'];
   return {
     target: {
       address: redfishOrigin(text('redfish_address') ?? ''),
@@ -109,6 +117,9 @@ export function redfishNodeInfo(task: Task): RedfishNodeInfo {
       verify:
         verify === undefined || verify === null ? true : verifyOf(verify, 'redfish_verify_ca'),
       authType: (text('redfish_auth_type') ?? 'auto') as RedfishAuthType,
+      ...(ifMatch === undefined || ifMatch === null || booleanOf(ifMatch, 'redfish_if_match')
+        ? {}
+        : { noIfMatch: true }),
     },
     systemId: text('redfish_system_id'),
   };
