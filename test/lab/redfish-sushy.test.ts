@@ -6,7 +6,7 @@
  * machine, and what it reads must be what the machine holds.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -241,6 +241,7 @@ sys.stdin.readline()
 system.refresh()
 print(json.dumps({"first": first, "second": authenticator.get_session_resource_id(), "power": system.power_state.value}))
 `;
+import { makeSelfSignedCertificate, opensslAvailable } from '../support/self-signed.ts';
 
 describe('Redfish emulator against sushy when a session expires', sushySuiteOptions(), () => {
   let emulator: RedfishEmulator;
@@ -289,7 +290,7 @@ describe('Redfish emulator against sushy when a session expires', sushySuiteOpti
   });
 });
 
-const openssl = spawnSync('sh', ['-c', 'command -v openssl']).status === 0;
+const openssl = opensslAvailable;
 
 describe(
   'Redfish emulator against sushy over HTTPS',
@@ -299,28 +300,7 @@ describe(
     let dir: string;
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'ferrite-redfish-sushy-'));
-      const made = spawnSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-        ],
-        { encoding: 'utf8' },
-      );
-      assert.equal(made.status, 0, made.stderr);
+      makeSelfSignedCertificate(dir);
       emulator = await startRedfishEmulator({
         systems: 1,
         username: 'ironic',

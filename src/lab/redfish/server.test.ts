@@ -4,7 +4,6 @@
  * faults tests drive it with.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startRedfishEmulator } from './server.ts';
 import type { RedfishEmulator } from './server.ts';
+import { makeSelfSignedCertificate, opensslAvailable } from '../../../test/support/self-signed.ts';
 
 const AUTH = `Basic ${Buffer.from('admin:secret').toString('base64')}`;
 
@@ -498,7 +498,7 @@ describe('Redfish emulator', () => {
   });
 });
 
-const openssl = spawnSync('sh', ['-c', 'command -v openssl']).status === 0;
+const openssl = opensslAvailable;
 
 describe(
   'Redfish emulator over HTTPS',
@@ -509,28 +509,7 @@ describe(
     let cert: Buffer;
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'ferrite-redfish-tls-'));
-      const made = spawnSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-        ],
-        { encoding: 'utf8' },
-      );
-      assert.equal(made.status, 0, made.stderr);
+      makeSelfSignedCertificate(dir);
       cert = readFileSync(join(dir, 'cert.pem'));
       emulator = await startRedfishEmulator({
         systems: 1,

@@ -5,7 +5,6 @@
  * recorded), so nothing waits for Retry-After or backoff.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
@@ -19,6 +18,10 @@ import type { JsonObject } from './json.ts';
 import { str } from './json.ts';
 import type { RedfishClientOptions, RedfishTarget } from './redfish-client.ts';
 import { RedfishClient } from './redfish-client.ts';
+import {
+  makeSelfSignedCertificate,
+  opensslAvailable,
+} from '../../../../../test/support/self-signed.ts';
 
 const PASSWORD = 'Sup3r-Secret-Pa55';
 
@@ -621,41 +624,14 @@ describe('RedfishClient timeouts, aborts and bad answers', () => {
   });
 });
 
-const openssl = (() => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const openssl = opensslAvailable;
 
 describe('RedfishClient TLS', { skip: openssl ? false : 'openssl is not installed' }, () => {
   let dir = '';
   let tls = { key: '', cert: '' };
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'ferrite-redfish-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    makeSelfSignedCertificate(dir);
     tls = {
       key: readFileSync(join(dir, 'key.pem'), 'utf8'),
       cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
