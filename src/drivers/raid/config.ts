@@ -4,6 +4,7 @@ import { updateCapabilities } from '../../common/capabilities.ts';
 import { FerriteError } from '../../common/errors.ts';
 import type { JsonObject } from '../../common/json.ts';
 import type { Node } from '../../common/records.ts';
+import { booleanArg } from '../modules/args.ts';
 import type { ArgsInfo } from '../steps.ts';
 import { RAID_CONFIG_SCHEMA } from './schema.ts';
 import type { LogicalDisk, RaidConfig } from './schema.ts';
@@ -96,6 +97,17 @@ export function updateRaidInfo(node: Node, config: RaidConfig, now: number): voi
 export interface RaidSelection {
   readonly createRootVolume?: boolean;
   readonly createNonrootVolumes?: boolean;
+}
+
+/** Which volumes create_configuration builds, from its arguments (both by default). */
+export function raidSelectionOf(options: {
+  readonly createRootVolume?: unknown;
+  readonly createNonrootVolumes?: unknown;
+}): RaidSelection {
+  return {
+    createRootVolume: booleanArg(options.createRootVolume, 'create_root_volume', true),
+    createNonrootVolumes: booleanArg(options.createNonrootVolumes, 'create_nonroot_volumes', true),
+  };
 }
 
 /**

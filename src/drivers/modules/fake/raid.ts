@@ -7,6 +7,7 @@ import {
   APPLY_CONFIGURATION_ARGSINFO,
   CREATE_CONFIGURATION_ARGSINFO,
   filterTargetRaidConfig,
+  raidSelectionOf,
   updateRaidInfo,
   validateRaidConfiguration,
 } from '../../raid/config.ts';
@@ -31,14 +32,7 @@ export class FakeRaid extends RaidBase {
     task: Task,
     options: CreateConfigurationOptions = {},
   ): Promise<undefined> {
-    const selection = {
-      createRootVolume: booleanArg(options.createRootVolume, 'create_root_volume', true),
-      createNonrootVolumes: booleanArg(
-        options.createNonrootVolumes,
-        'create_nonroot_volumes',
-        true,
-      ),
-    };
+    const selection = raidSelectionOf(options);
     const deleteExisting = booleanArg(options.deleteExisting, 'delete_existing', false);
     const config = validateRaidConfiguration(filterTargetRaidConfig(task.node, selection));
     await fakeWait(task, this.delay);

@@ -8,6 +8,7 @@ import type { CreateConfigurationOptions } from '../../interfaces/raid.ts';
 import {
   CREATE_CONFIGURATION_ARGSINFO,
   filterTargetRaidConfig,
+  raidSelectionOf,
   updateRaidInfo,
   validateRaidConfiguration,
 } from '../../raid/config.ts';
@@ -86,14 +87,7 @@ export class RedfishRaid extends RaidBase {
     task: Task,
     options: CreateConfigurationOptions = {},
   ): Promise<undefined> {
-    const selection = {
-      createRootVolume: booleanArg(options.createRootVolume, 'create_root_volume', true),
-      createNonrootVolumes: booleanArg(
-        options.createNonrootVolumes,
-        'create_nonroot_volumes',
-        true,
-      ),
-    };
+    const selection = raidSelectionOf(options);
     const config: RaidConfig = validateRaidConfiguration(
       filterTargetRaidConfig(task.node, selection),
     );
