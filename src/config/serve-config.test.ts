@@ -51,7 +51,7 @@ describe('ferrite serve settings', () => {
       logLevel: 'info',
       conductor: {},
       // The ipmi interfaces keep their own defaults.
-      driverOptions: { ipmi: {} },
+      driverOptions: { ipmi: {}, redfish: {} },
     });
     assert.deepEqual(conductorConfig(config.conductor), DEFAULT_CONDUCTOR_CONFIG);
   });
@@ -116,7 +116,7 @@ force_power_state_during_sync = true
     assert.equal(conductor.powerSync.workers, DEFAULT_CONDUCTOR_CONFIG.powerSync.workers);
   });
 
-  it('reads [ipmi] as the ipmi interfaces take their options, from the file and the environment', () => {
+  it('reads [ipmi] and [redfish] as the drivers take their options, from the file and the environment', () => {
     const file = tomlFile(`
 [ipmi]
 request_timeout = 0.25
@@ -131,10 +131,19 @@ console_port_range = "10000-10100"
         consoleHost: '0.0.0.0',
         consolePortRange: '10000-10100',
       },
+      redfish: {},
     });
-    const fromEnv = load({ env: { FERRITE_IPMI_POWER_STATE_CHANGE_TIMEOUT: '30' } });
-    assert.deepEqual(fromEnv.driverOptions, { ipmi: { powerStateChangeTimeout: 30 } });
-    assert.deepEqual(load({}).driverOptions, { ipmi: {} });
+    const fromEnv = load({
+      env: {
+        FERRITE_IPMI_POWER_STATE_CHANGE_TIMEOUT: '30',
+        FERRITE_REDFISH_REQUEST_TIMEOUT: '5',
+      },
+    });
+    assert.deepEqual(fromEnv.driverOptions, {
+      ipmi: { powerStateChangeTimeout: 30 },
+      redfish: { requestTimeoutMs: 5000 },
+    });
+    assert.deepEqual(load({}).driverOptions, { ipmi: {}, redfish: {} });
   });
 
   it('takes flags over the environment over the file over the defaults', () => {

@@ -50,7 +50,14 @@ export const CONFIG_ENV = 'FERRITE_CONFIG';
  * variable counts as unset.
  */
 export function loadServeConfig(sources: ConfigSources): ServeConfig {
-  const given: GivenSettings = { api: {}, database: {}, log: {}, conductor: {}, ipmi: {} };
+  const given: GivenSettings = {
+    api: {},
+    database: {},
+    log: {},
+    conductor: {},
+    ipmi: {},
+    redfish: {},
+  };
   const put = (section: keyof GivenSettings, key: string, value: SettingValue): void => {
     (given[section] as Record<string, SettingValue>)[key] = value;
   };
@@ -125,8 +132,17 @@ function toServeConfig(given: GivenSettings, file: string | undefined, cwd: stri
     databaseUrl: database.url ?? `sqlite://${join(cwd, '.ferrite', 'ferrite.db')}`,
     logLevel: log.level ?? 'info',
     conductor: conductorSettings(conductor),
-    driverOptions: { ipmi: ipmiOptionsOf(given.ipmi) },
+    driverOptions: { ipmi: ipmiOptionsOf(given.ipmi), redfish: redfishOptionsOf(given.redfish) },
   };
+}
+
+/** `[redfish]` as the redfish interfaces read their options. */
+function redfishOptionsOf(c: GivenSettings['redfish']): JsonObject {
+  return given({
+    requestTimeoutMs: ms(c.request_timeout),
+    retries: c.retries,
+    powerStateChangeTimeout: c.power_state_change_timeout,
+  });
 }
 
 /** `[ipmi]` as the ipmi interfaces read their options (checked again there). */

@@ -1,5 +1,6 @@
 import { DEFAULT_CONDUCTOR_CONFIG } from '../conductor/config.ts';
 import { DEFAULT_IPMI_OPTIONS } from '../drivers/modules/ipmi/options.ts';
+import { DEFAULT_REDFISH_OPTIONS } from '../drivers/modules/redfish/options.ts';
 import { boolean, integer, nonEmptyText, oneOf, portRange, seconds, text } from './kinds.ts';
 import type { Kind, SettingValue } from './kinds.ts';
 
@@ -47,6 +48,17 @@ function conductor<T extends SettingValue>(
 }
 
 const i = DEFAULT_IPMI_OPTIONS;
+const r = DEFAULT_REDFISH_OPTIONS;
+
+/** Settings of the redfish interfaces (the driver factory's `options.redfish`). */
+function redfish<T extends SettingValue>(
+  key: string,
+  kind: Kind<T>,
+  help: string,
+  shown: string,
+): Setting<T> {
+  return setting(kind, { env: `FERRITE_REDFISH_${key.toUpperCase()}`, help, shown });
+}
 
 /** Settings of the ipmi interfaces (the driver factory's `options.ipmi`). */
 function ipmi<T extends SettingValue>(
@@ -316,6 +328,26 @@ export const SETTINGS = {
       portRange,
       'ports the serial consoles take, MIN-MAX',
       'any free port',
+    ),
+  },
+  redfish: {
+    request_timeout: redfish(
+      'request_timeout',
+      seconds(0.001),
+      'seconds for each exchange with a BMC',
+      s(r.requestTimeoutMs),
+    ),
+    retries: redfish(
+      'retries',
+      integer(0),
+      'retries on connection errors and 5xx answers',
+      String(r.retries),
+    ),
+    power_state_change_timeout: redfish(
+      'power_state_change_timeout',
+      integer(1),
+      'seconds a power change may take',
+      String(r.powerStateChangeTimeout),
     ),
   },
 } as const;
