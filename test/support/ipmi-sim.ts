@@ -17,6 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { peerSuiteOptions } from './peer-suite.ts';
 
 const ASSETS = join(dirname(fileURLToPath(import.meta.url)), 'ipmi-sim');
 const HOST = '127.0.0.1';
@@ -38,9 +39,7 @@ export function ipmiSimMissing(): string | undefined {
  * except under CI=true, where the suite runs and fails instead.
  */
 export function ipmiSimSuiteOptions(): { skip?: string } {
-  const missing = ipmiSimMissing();
-  if (missing === undefined || process.env['CI'] === 'true') return {};
-  return { skip: `${missing}; with CI=true this fails instead` };
+  return peerSuiteOptions(ipmiSimMissing());
 }
 
 export interface IpmiSimOptions {

@@ -19,9 +19,7 @@ export function ipmitoolMissing(): string | undefined {
  * except under CI=true, where the suite runs and fails instead.
  */
 export function ipmitoolSuiteOptions(): { skip?: string } {
-  const missing = ipmitoolMissing();
-  if (missing === undefined || process.env['CI'] === 'true') return {};
-  return { skip: `${missing}; with CI=true this fails instead` };
+  return peerSuiteOptions(ipmitoolMissing());
 }
 
 export interface IpmitoolResult {
@@ -197,3 +195,4 @@ if not exited:
         pass
 print(json.dumps({"failure": failure, "transcript": out.decode("latin1")}))
 `;
+import { peerSuiteOptions } from './peer-suite.ts';

@@ -5,6 +5,7 @@
  * so a synchronous spawn would deadlock).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { peerSuiteOptions } from './peer-suite.ts';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -22,9 +23,7 @@ export function sushyMissing(): string | undefined {
  * except under CI=true, where the suite runs and fails instead.
  */
 export function sushySuiteOptions(): { skip?: string } {
-  const missing = sushyMissing();
-  if (missing === undefined || process.env['CI'] === 'true') return {};
-  return { skip: `${missing}; with CI=true this fails instead` };
+  return peerSuiteOptions(sushyMissing());
 }
 
 export interface SushyResult {
