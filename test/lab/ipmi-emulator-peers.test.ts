@@ -5,31 +5,18 @@
  * machine, and what they read must be what it holds.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { startBmcFleet } from '../../src/lab/ipmi/fleet.ts';
 import type { BmcFleet, FleetBmc } from '../../src/lab/ipmi/fleet.ts';
 import { ipmitoolSuiteOptions, runIpmitool } from '../support/ipmitool.ts';
+import { runProcess } from '../support/run-process.ts';
 import type { IpmitoolTarget } from '../support/ipmitool.ts';
 
 const PASSWORD = 'lab-bmc-secret';
 
-function freeipmi(program: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(`/usr/sbin/${program}`, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('error', (error) => {
-      clearTimeout(killer);
-      reject(error);
-    });
-    child.once('close', () => {
-      clearTimeout(killer);
-      resolve(out);
-    });
-  });
+async function freeipmi(program: string, args: readonly string[]): Promise<string> {
+  const { stdout, stderr } = await runProcess(`/usr/sbin/${program}`, args);
+  return stdout + stderr;
 }
 
 describe('the BMC emulator with ipmitool and FreeIPMI', ipmitoolSuiteOptions(), () => {

@@ -22,11 +22,7 @@ export function ipmitoolSuiteOptions(): { skip?: string } {
   return peerSuiteOptions(ipmitoolMissing());
 }
 
-export interface IpmitoolResult {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type IpmitoolResult = ProcessResult;
 
 export interface IpmitoolTarget {
   readonly host: string;
@@ -64,22 +60,7 @@ export function runIpmitool(
   const missing = ipmitoolMissing();
   if (missing !== undefined) return Promise.reject(new Error(`ipmitool cannot run: ${missing}`));
   const argv = [...lanplus(target, ['-P', target.password]), '-N', '1', '-R', '2', ...args];
-  return new Promise((resolve, reject) => {
-    const child = spawn('ipmitool', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.once('error', (error) => {
-      clearTimeout(killer);
-      reject(error);
-    });
-    child.once('close', (status) => {
-      clearTimeout(killer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+  return runProcess('ipmitool', argv, { killAfterMs });
 }
 
 /** One step of a SOL conversation: wait for text, or type it. */
@@ -196,3 +177,5 @@ if not exited:
 print(json.dumps({"failure": failure, "transcript": out.decode("latin1")}))
 `;
 import { peerSuiteOptions } from './peer-suite.ts';
+import { runProcess } from './run-process.ts';
+import type { ProcessResult } from './run-process.ts';

@@ -4,8 +4,10 @@
  * /usr/bin/python3, asynchronously (the emulator answers from this process,
  * so a synchronous spawn would deadlock).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { peerSuiteOptions } from './peer-suite.ts';
+import { runProcess } from './run-process.ts';
+import type { ProcessResult } from './run-process.ts';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -26,11 +28,7 @@ export function sushySuiteOptions(): { skip?: string } {
   return peerSuiteOptions(sushyMissing());
 }
 
-export interface SushyResult {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type SushyResult = ProcessResult;
 
 /**
  * Runs `script` with `args` under /usr/bin/python3, killed after `killAfterMs`.
@@ -47,23 +45,5 @@ export function runSushy(
   const env = { ...process.env };
   delete env['REQUESTS_CA_BUNDLE'];
   delete env['CURL_CA_BUNDLE'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, ['-c', script, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.once('error', (error) => {
-      clearTimeout(killer);
-      reject(error);
-    });
-    child.once('close', (status) => {
-      clearTimeout(killer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+  return runProcess(PYTHON, ['-c', script, ...args], { env, killAfterMs });
 }
