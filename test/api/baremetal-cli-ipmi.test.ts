@@ -17,30 +17,12 @@ import {
   skip,
 } from '../support/baremetal-cli.ts';
 import { startServe } from '../support/serve.ts';
+import { transcript } from '../support/transcript.ts';
 import type { ServeProcess } from '../support/serve.ts';
 
 // IPMI 2.0 passwords are 20 bytes at most.
 const SECRET = `bmc-${randomUUID().slice(0, 13)}`;
 const NODE = 'ipmi-cli-node';
-
-/** Reads from a TCP console until `pattern` shows up (bounded by the socket's own timeout). */
-function readUntil(socket: ReturnType<typeof connect>, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (chunk: Buffer): void => {
-      seen += chunk.toString('utf8');
-      if (pattern.test(seen)) {
-        socket.off('data', onData);
-        resolve(seen);
-      }
-    };
-    socket.on('data', onData);
-    socket.setTimeout(10_000, () =>
-      reject(new Error(`console never showed ${String(pattern)}: ${seen}`)),
-    );
-    socket.once('error', reject);
-  });
-}
 
 describe('an ipmi node through the Bare Metal client and ferrite serve', { skip }, () => {
   let serve: ServeProcess | undefined;
@@ -149,10 +131,12 @@ describe('an ipmi node through the Bare Metal client and ferrite serve', { skip 
     const url = new URL(String(console['url']));
     assert.equal(url.protocol, 'tcp:');
     const socket = connect(Number(url.port), url.hostname);
+    const seen = transcript();
+    socket.on('data', (chunk: Buffer) => seen.push(chunk));
     try {
-      await readUntil(socket, /login:/);
+      await seen.waitFor('login:', 10_000);
       socket.write('hello-from-baremetal\r');
-      await readUntil(socket, /echo: hello-from-baremetal/);
+      await seen.waitFor('echo: hello-from-baremetal', 10_000);
     } finally {
       socket.destroy();
     }

@@ -17,6 +17,7 @@ import { IPMI_CONSOLE_PORT_KEY } from '../../src/drivers/modules/ipmi/console.ts
 import type { InterfaceMap } from '../../src/drivers/driver.ts';
 import type { JsonObject } from '../../src/common/json.ts';
 import { TestTask } from '../support/task.ts';
+import { transcript } from '../support/transcript.ts';
 import { ipmiSimSuiteOptions, startIpmiSim } from '../support/ipmi-sim.ts';
 import { startBmcFleet } from '../../src/lab/ipmi/fleet.ts';
 import type { BmcFleetOptions, FleetBmc } from '../../src/lab/ipmi/fleet.ts';
@@ -165,32 +166,10 @@ async function consoleClient(url: string): Promise<{
     socket.once('connect', resolve);
     socket.once('error', reject);
   });
-  let text = '';
-  const waiters = new Set<() => void>();
-  socket.on('data', (chunk: Buffer) => {
-    text += chunk.toString('latin1');
-    for (const waiter of waiters) waiter();
-  });
+  const seen = transcript();
+  socket.on('data', (chunk: Buffer) => seen.push(chunk));
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  return {
-    socket,
-    closed,
-    waitFor: (needle) =>
-      new Promise((resolve, reject) => {
-        const check = (): void => {
-          if (!text.includes(needle)) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(text);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no ${JSON.stringify(needle)} in ${JSON.stringify(text)}`));
-        }, 5_000);
-        waiters.add(check);
-        check();
-      }),
-  };
+  return { socket, closed, waitFor: (needle) => seen.waitFor(needle) };
 }
 
 describe('ipmi console on Ferrite’s BMC emulator, over TCP', () => {

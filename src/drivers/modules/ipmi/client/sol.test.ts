@@ -9,6 +9,8 @@ import type { BmcTarget } from '../types.ts';
 import { IpmiError, IpmiErrorKind, PrivilegeLevel } from '../types.ts';
 import { IpmiClient } from './ipmi-client.ts';
 import type { SolSession } from './sol-session.ts';
+import { transcript } from '../../../../../test/support/transcript.ts';
+import type { Transcript } from '../../../../../test/support/transcript.ts';
 
 const PASSWORD = 'sol-secret-pw';
 
@@ -27,34 +29,10 @@ function payloadLength(datagram: Uint8Array): number {
 }
 
 /** Everything the session sends, as text, and a way to wait for some of it. */
-function transcript(session: SolSession): {
-  text(): string;
-  waitFor(needle: string, timeoutMs?: number): Promise<string>;
-} {
-  let text = '';
-  const waiters = new Set<() => void>();
-  session.onData((bytes) => {
-    text += bytes.toString('latin1');
-    for (const waiter of waiters) waiter();
-  });
-  return {
-    text: () => text,
-    waitFor: (needle, timeoutMs = 5_000) =>
-      new Promise((resolve, reject) => {
-        const check = (): void => {
-          if (!text.includes(needle)) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(text);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no ${JSON.stringify(needle)} in ${JSON.stringify(text)}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      }),
-  };
+function transcriptOf(session: SolSession): Transcript {
+  const seen = transcript();
+  session.onData((bytes) => seen.push(bytes));
+  return seen;
 }
 
 function count(haystack: string, needle: string): number {
@@ -101,7 +79,7 @@ describe('SOL between Ferrite’s client and BMC emulator', () => {
     const typed: string[] = [];
     bmc.console.onInput((bytes) => typed.push(bytes.toString('latin1')));
     const sol = await client.openSol(target);
-    const out = transcript(sol);
+    const out = transcriptOf(sol);
     await out.waitFor('ferrite-node login: ');
     assert.equal(out.text(), loginBanner('ferrite-node'));
     await sol.write('hello-sol\r');
@@ -126,7 +104,7 @@ describe('SOL between Ferrite’s client and BMC emulator', () => {
     const long = `${'x'.repeat(700)}\r`;
     await sol.write(long);
     assert.equal(received, long);
-    await transcript(sol).waitFor(`echo: ${'x'.repeat(700)}`);
+    await transcriptOf(sol).waitFor(`echo: ${'x'.repeat(700)}`);
     await sol.close();
   });
 
@@ -150,7 +128,7 @@ describe('SOL between Ferrite’s client and BMC emulator', () => {
       },
     });
     const sol = await client.openSol(target);
-    const out = transcript(sol);
+    const out = transcriptOf(sol);
     await out.waitFor('login: ');
     await sol.write('hello over a lossy network\r');
     await out.waitFor('echo: hello over a lossy network');
@@ -176,7 +154,7 @@ describe('SOL between Ferrite’s client and BMC emulator', () => {
     const second = await client.openSol(target, { force: true });
     // The BMC tells the session that had it that SOL is going away.
     assert.deepEqual(await first.closed, { reason: 'deactivated' });
-    const out = transcript(second);
+    const out = transcriptOf(second);
     await out.waitFor('login: ');
     assert.equal(bmc.console.activations, 2);
     await second.close();
@@ -214,7 +192,7 @@ describe('SOL between Ferrite’s client and BMC emulator', () => {
   it('closes open SOL sessions (deactivating them) when the client closes', async () => {
     const { bmc, client, target } = await setUp();
     const sol = await client.openSol(target);
-    await transcript(sol).waitFor('login: ');
+    await transcriptOf(sol).waitFor('login: ');
     await client.close();
     assert.deepEqual(await sol.closed, { reason: 'closed' });
     assert.equal(bmc.console.active, false);
