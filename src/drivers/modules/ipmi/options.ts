@@ -1,7 +1,6 @@
-import { FerriteError } from '../../../common/errors.ts';
-import { isJsonObject } from '../../../common/json.ts';
-import type { JsonValue } from '../../../common/json.ts';
 import type { DriverEnvironment } from '../../catalog.ts';
+import { configInvalid, familyOptions, integerOption } from '../../family-options.ts';
+import type { OptionReaders } from '../../family-options.ts';
 
 /** Conductor-wide settings of the ipmi interfaces (`options.ipmi`), after Ironic's [ipmi] and [console] options. */
 export interface IpmiOptions {
@@ -34,27 +33,14 @@ export const DEFAULT_IPMI_OPTIONS: IpmiOptions = {
   consolePortRange: undefined,
 };
 
-function configInvalid(error_msg: string): FerriteError {
-  return new FerriteError('ConfigInvalid', { error_msg });
-}
-
-function integer(key: string, value: JsonValue, minimum: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
-    throw configInvalid(
-      `ipmi.${key}: expected an integer ≥ ${String(minimum)}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
-
 /** How each setting is read; the key set is also what "unknown setting" checks against. */
-const READERS: { readonly [K in keyof IpmiOptions]: (value: JsonValue) => IpmiOptions[K] } = {
-  powerStateChangeTimeout: (v) => integer('powerStateChangeTimeout', v, 1),
-  softPowerOffTimeout: (v) => integer('softPowerOffTimeout', v, 1),
-  powerPollIntervalMs: (v) => integer('powerPollIntervalMs', v, 1),
-  requestTimeoutMs: (v) => integer('requestTimeoutMs', v, 1),
-  retries: (v) => integer('retries', v, 0),
-  maxInFlightPerBmc: (v) => integer('maxInFlightPerBmc', v, 1),
+const READERS: OptionReaders<IpmiOptions> = {
+  powerStateChangeTimeout: integerOption('ipmi', 'powerStateChangeTimeout', 1),
+  softPowerOffTimeout: integerOption('ipmi', 'softPowerOffTimeout', 1),
+  powerPollIntervalMs: integerOption('ipmi', 'powerPollIntervalMs', 1),
+  requestTimeoutMs: integerOption('ipmi', 'requestTimeoutMs', 1),
+  retries: integerOption('ipmi', 'retries', 0),
+  maxInFlightPerBmc: integerOption('ipmi', 'maxInFlightPerBmc', 1),
   consoleHost: (v) => {
     if (typeof v !== 'string' || v.trim() === '') {
       throw configInvalid(`ipmi.consoleHost: expected an address, got ${JSON.stringify(v)}`);
@@ -76,18 +62,5 @@ const READERS: { readonly [K in keyof IpmiOptions]: (value: JsonValue) => IpmiOp
 
 /** Reads `options.ipmi` of the driver environment, refusing unknown keys and bad values. */
 export function ipmiOptions(env: DriverEnvironment): IpmiOptions {
-  const raw = env.options['ipmi'];
-  if (raw === undefined) return DEFAULT_IPMI_OPTIONS;
-  if (!isJsonObject(raw)) throw configInvalid('ipmi: expected an object of settings');
-  const result: Record<string, unknown> = { ...DEFAULT_IPMI_OPTIONS };
-  for (const [key, value] of Object.entries(raw)) {
-    const read = (READERS as Readonly<Record<string, (value: JsonValue) => unknown>>)[key];
-    if (read === undefined || !Object.hasOwn(READERS, key)) {
-      throw configInvalid(
-        `ipmi.${key}: unknown setting; known: ${Object.keys(READERS).join(', ')}`,
-      );
-    }
-    result[key] = read(value);
-  }
-  return result as unknown as IpmiOptions;
+  return familyOptions(env, 'ipmi', DEFAULT_IPMI_OPTIONS, READERS);
 }

@@ -1,6 +1,6 @@
-import { FerriteError } from '../../../common/errors.ts';
-import { isJsonObject } from '../../../common/json.ts';
 import type { DriverEnvironment } from '../../catalog.ts';
+import { familyOptions, integerOption } from '../../family-options.ts';
+import type { OptionReaders } from '../../family-options.ts';
 
 /** Conductor-wide settings of the redfish interfaces (`options.redfish`). */
 export interface RedfishOptions {
@@ -21,25 +21,14 @@ export const DEFAULT_REDFISH_OPTIONS: RedfishOptions = {
   retries: 3,
 };
 
+const READERS: OptionReaders<RedfishOptions> = {
+  powerStateChangeTimeout: integerOption('redfish', 'powerStateChangeTimeout', 1),
+  powerPollIntervalMs: integerOption('redfish', 'powerPollIntervalMs', 1),
+  requestTimeoutMs: integerOption('redfish', 'requestTimeoutMs', 1),
+  retries: integerOption('redfish', 'retries', 0),
+};
+
 /** Reads `options.redfish`, refusing unknown keys and values that are not whole numbers. */
 export function redfishOptions(env: DriverEnvironment): RedfishOptions {
-  const raw = env.options['redfish'];
-  if (raw === undefined) return DEFAULT_REDFISH_OPTIONS;
-  const invalid = (error_msg: string): FerriteError =>
-    new FerriteError('ConfigInvalid', { error_msg });
-  if (!isJsonObject(raw)) throw invalid('redfish: expected an object of settings');
-  const result: Record<string, number> = { ...DEFAULT_REDFISH_OPTIONS };
-  for (const [key, value] of Object.entries(raw)) {
-    if (!Object.hasOwn(DEFAULT_REDFISH_OPTIONS, key)) {
-      throw invalid(
-        `redfish.${key}: unknown setting; known: ${Object.keys(DEFAULT_REDFISH_OPTIONS).join(', ')}`,
-      );
-    }
-    const minimum = key === 'retries' ? 0 : 1;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
-      throw invalid(`redfish.${key}: expected an integer ≥ ${String(minimum)}`);
-    }
-    result[key] = value;
-  }
-  return result as unknown as RedfishOptions;
+  return familyOptions(env, 'redfish', DEFAULT_REDFISH_OPTIONS, READERS);
 }
