@@ -33,10 +33,8 @@ import {
   tagJson,
 } from './json.ts';
 
-const MOCKUP = join(
-  import.meta.dirname,
-  '../../../../../../shared/peers/redfish/mockup-sample/public-rackmount1',
-);
+/** DMTF's mockup payloads, kept beside the test (testdata/README.md). */
+const MOCKUP = join(import.meta.dirname, 'testdata', 'public-rackmount1');
 
 /** A mockup resource, tagged as the client tags what it parses. */
 function mockup(path: string): JsonObject {
