@@ -1,30 +1,19 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { agentCommand } from './commands/agent.ts';
 import { driversCommand } from './commands/drivers.ts';
 import { serveCommand } from './commands/serve.ts';
 import type { CommandIo } from './output.ts';
+import { ferriteVersion } from './version.ts';
 
 type Command = (argv: readonly string[], io: CommandIo) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
+  agent: { run: agentCommand, summary: 'Run the in-band agent of a deploy ramdisk' },
   drivers: {
     run: driversCommand,
     summary: 'List hardware types, their interfaces and implementations',
   },
   serve: { run: serveCommand, summary: 'Run the /v1 API and the conductor' },
 };
-
-/** Ferrite's version, from the package.json above this module (in src/ or in dist/src/). */
-function version(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'package.json');
-    if (existsSync(candidate)) {
-      return (JSON.parse(readFileSync(candidate, 'utf8')) as { version: string }).version;
-    }
-    if (dirname(dir) === dir) return 'unknown';
-  }
-}
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
@@ -45,7 +34,7 @@ export async function main(
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-V') {
-    io.out.write(`ferrite ${version()}\n`);
+    io.out.write(`ferrite ${ferriteVersion()}\n`);
     return 0;
   }
   const command = COMMANDS[name];

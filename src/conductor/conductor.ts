@@ -28,6 +28,8 @@ import { getConsole, setConsoleMode } from './operations/console.ts';
 import { continueDeploying } from './operations/deploying.ts';
 import { receiveEvents } from './operations/events.ts';
 import { continueInspection } from './operations/inspection.ts';
+import { agentHeartbeat, agentLookup } from './operations/agent-callbacks.ts';
+import type { AgentBeat, AgentLookup } from './operations/agent-callbacks.ts';
 import type { InspectionReport } from './operations/inspection.ts';
 import { setMaintenance } from './operations/maintenance.ts';
 import {
@@ -374,6 +376,14 @@ export class Conductor {
   }
   continueInspection(ident: string, report?: InspectionReport): Promise<void> {
     return continueInspection(this.#ctx, ident, report);
+  }
+  /** The ramdisk agent asks which node it runs on (and gets its token, once). */
+  agentLookup(uuid: string): Promise<AgentLookup> {
+    return agentLookup(this.#ctx, uuid);
+  }
+  /** The ramdisk agent's heartbeat. */
+  agentHeartbeat(ident: string, beat: AgentBeat): Promise<void> {
+    return agentHeartbeat(this.#ctx, ident, beat);
   }
   continueRescue(ident: string): Promise<void> {
     return continueRescue(this.#ctx, ident);

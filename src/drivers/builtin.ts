@@ -20,6 +20,8 @@ import { RedfishManagement } from './modules/redfish/management.ts';
 import { RedfishPower } from './modules/redfish/power.ts';
 import { RedfishRaid } from './modules/redfish/raid.ts';
 import { RedfishVirtualMediaBoot } from './modules/redfish/virtual-media-boot.ts';
+import { AgentInspect } from './modules/agent/inspect.ts';
+import { DirectDeploy } from './modules/agent/direct-deploy.ts';
 import { FakeBoot } from './modules/fake/boot.ts';
 import { FakeConsole } from './modules/fake/console.ts';
 import { FakeDeploy } from './modules/fake/deploy.ts';
@@ -92,6 +94,18 @@ export const BUILTIN_IMPLEMENTATIONS: readonly ImplementationEntry[] = [
     name: 'ipmi',
     description: 'Serial console over IPMI Serial over LAN, served on a TCP port (socat type)',
     create: (env) => new IpmiConsole(env),
+  },
+  {
+    interfaceType: 'deploy',
+    name: 'direct',
+    description: 'The ramdisk agent streams the image from its URL to the root disk',
+    create: (env) => new DirectDeploy(env),
+  },
+  {
+    interfaceType: 'inspect',
+    name: 'agent',
+    description: 'In-band inspection: the ramdisk agent reports CPUs, memory, disks and NICs',
+    create: (env) => new AgentInspect(env),
   },
   {
     interfaceType: 'power',

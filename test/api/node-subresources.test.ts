@@ -237,8 +237,12 @@ describe('node traits, VIFs, vendor passthru, console, RAID and the agent endpoi
     assert.equal(found.statusCode, 400, 'a malformed MAC is refused');
     const lookup = await call({ method: 'GET', url: '/v1/lookup?addresses=52:54:00:AA:BB:02' });
     assert.equal(lookup.statusCode, 200, lookup.body);
-    const body = lookup.json<{ node: { uuid: string; instance_info: Record<string, unknown> } }>();
+    const body = lookup.json<{
+      node: { uuid: string; instance_info: Record<string, unknown> };
+      config: { agent_token: string };
+    }>();
     assert.equal(body.node.uuid, uuid);
+    const token = body.config.agent_token;
     assert.equal(body.node.instance_info['admin_pass'], '******');
     assert.equal((await call({ method: 'GET', url: '/v1/lookup' })).statusCode, 400);
     assert.equal((await call({ method: 'GET', url: '/v1/lookup?node_uuid=nope' })).statusCode, 400);
@@ -251,8 +255,19 @@ describe('node traits, VIFs, vendor passthru, console, RAID and the agent endpoi
     const beat = (payload: object, version = 'latest') =>
       call({ method: 'POST', url: `/v1/heartbeat/${uuid}`, payload }, version);
     assert.equal(
-      (await beat({ callback_url: 'http://10.0.0.5:9999', agent_version: '9.0' })).statusCode,
+      (
+        await beat({
+          callback_url: 'http://10.0.0.5:9999',
+          agent_version: '9.0',
+          agent_token: token,
+        })
+      ).statusCode,
       202,
+    );
+    assert.equal(
+      (await beat({ callback_url: 'http://10.0.0.5:9999' })).statusCode,
+      400,
+      'a heartbeat without the token handed out at lookup is refused',
     );
     assert.equal((await beat({ callback_url: 'not a url' })).statusCode, 400);
     assert.equal((await beat({ callback_url: 'ftp://10.0.0.5' })).statusCode, 400);

@@ -43,8 +43,8 @@ function agentView(node: Node) {
 
 /**
  * The ramdisk agent's endpoints (1.22): lookup by MAC address or node UUID,
- * and heartbeat. Both validate their input fully here; the agent work they
- * start belongs to the agent issue.
+ * and heartbeat. Both validate their input here and hand the node to the
+ * conductor, which keeps the agent token.
  */
 export async function ramdiskRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.addHook('onRequest', since(22));
@@ -83,11 +83,14 @@ export async function ramdiskRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       if (!node || !LOOKUP_ALLOWED_STATES.includes(node.provisionState)) {
         throw new FerriteError('NotFound');
       }
+      // The conductor hands the operation's token out once (and refuses a locked node).
+      const found = await ctx.conductor.agentLookup(node.uuid);
       return {
-        node: agentView(node),
+        node: agentView(found.node),
         config: {
           heartbeat_timeout: HEARTBEAT_TIMEOUT_S,
           agent_token_required: true,
+          ...(atLeast(request.apiVersion, 62) ? { agent_token: found.token } : {}),
         },
       };
     },
@@ -132,7 +135,15 @@ export async function ramdiskRoutes(app: FastifyInstance, ctx: ApiContext): Prom
           err: `Invalid callback_url "${body.callback_url}": the agent is reached over http or https`,
         });
       }
-      await ctx.store.nodes.get(request.params.ident);
+      await ctx.conductor.agentHeartbeat(request.params.ident, {
+        callbackUrl: body.callback_url,
+        ...(body.agent_token !== undefined ? { token: body.agent_token } : {}),
+        ...(body.agent_version !== undefined ? { agentVersion: body.agent_version } : {}),
+        ...(body.agent_status !== undefined ? { agentStatus: body.agent_status } : {}),
+        ...(body.agent_status_message !== undefined
+          ? { agentStatusMessage: body.agent_status_message }
+          : {}),
+      });
       return reply.status(202).send();
     },
   );

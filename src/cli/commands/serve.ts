@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { buildApi } from '../../api/app.ts';
 import { BasicAuthenticator } from '../../api/auth/basic-auth.ts';
@@ -7,8 +8,8 @@ import { Conductor } from '../../conductor/conductor.ts';
 import { createDriverFactory } from '../../drivers/builtin.ts';
 import { ConfigError } from '../../config/config-error.ts';
 import { serveHelp } from '../../config/help.ts';
-import { loadServeConfig } from '../../config/serve-config.ts';
-import type { ServeConfig } from '../../config/serve-config.ts';
+import { fillOwnUrls, loadServeConfig } from '../../config/serve-config.ts';
+import type { MutableDriverOptions, ServeConfig } from '../../config/serve-config.ts';
 import { allSettings } from '../../config/settings.ts';
 import { readTlsFiles } from '../../config/tls-files.ts';
 import { openStore } from '../../db/open.ts';
@@ -80,7 +81,11 @@ export async function serveCommand(
   useLeanHeap();
   const logger = createLogger(config.logLevel);
   const store = await openStore(config.databaseUrl);
-  const factory = createDriverFactory({ options: config.driverOptions });
+  // Callback URLs not configured are this API's own address; with port 0 the port is known only once listening.
+  const driverOptions = structuredClone(config.driverOptions) as MutableDriverOptions;
+  const own = { host: config.api.host, port: config.api.port, https: https !== undefined };
+  fillOwnUrls(driverOptions, config.driverOptions, own);
+  const factory = createDriverFactory({ options: driverOptions });
   const conductor = new Conductor({ store, logger, settings: config.conductor, factory });
   await conductor.start();
   const api = await buildApi({
@@ -89,8 +94,13 @@ export async function serveCommand(
     bodyLimit: config.api.bodyLimit,
     ...(https ? { https } : {}),
     ...(users ? { auth: new BasicAuthenticator(users, logger) } : {}),
+    httpRoot: config.httpRoot,
   });
   const address = await api.listen({ host: config.api.host, port: config.api.port });
+  if (config.api.port === 0) {
+    const { port } = api.server.address() as AddressInfo;
+    fillOwnUrls(driverOptions, config.driverOptions, { ...own, port });
+  }
   io.out.write(
     `Ferrite is listening on ${address} (database ${store.dialect}, auth ${config.api.auth.strategy})\n`,
   );

@@ -19,7 +19,7 @@ export async function doInspect(ctx: ConductorContext, task: NodeTask): Promise<
   ctx.logger.info({ node: task.node.uuid }, 'inspected');
 }
 
-function finishInspection(task: NodeTask): void {
+export function finishInspection(task: NodeTask): void {
   task.node.inspectionFinishedAt = new Date(task.clock.now());
   task.node.lastError = null;
   task.processEvent('done');

@@ -11,8 +11,8 @@ export const FAKE_HARDWARE = defineHardwareType({
   supported: {
     boot: ['fake'],
     console: ['fake', 'no-console'],
-    deploy: ['fake'],
-    inspect: ['fake', 'no-inspect'],
+    deploy: ['fake', 'direct'],
+    inspect: ['fake', 'no-inspect', 'agent'],
     management: ['fake'],
     power: ['fake'],
     raid: ['fake', 'no-raid'],

@@ -12,8 +12,8 @@ export const IPMI = defineHardwareType({
   supported: {
     boot: ['fake'],
     console: ['ipmi', 'no-console'],
-    deploy: ['fake'],
-    inspect: ['no-inspect', 'fake'],
+    deploy: ['fake', 'direct'],
+    inspect: ['no-inspect', 'agent', 'fake'],
     management: ['ipmi', 'noop'],
     power: ['ipmi'],
     vendor: ['ipmi', 'no-vendor'],

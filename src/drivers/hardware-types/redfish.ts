@@ -12,8 +12,8 @@ export const REDFISH = defineHardwareType({
   supported: {
     // The fake first until the agent can use a real boot.
     boot: ['fake', 'redfish-virtual-media'],
-    deploy: ['fake'],
-    inspect: ['redfish', 'no-inspect', 'fake'],
+    deploy: ['fake', 'direct'],
+    inspect: ['redfish', 'agent', 'no-inspect', 'fake'],
     management: ['redfish', 'noop'],
     power: ['redfish'],
     raid: ['redfish', 'no-raid'],

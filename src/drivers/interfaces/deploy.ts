@@ -17,6 +17,13 @@ export interface HeartbeatDetails {
   readonly agentVerifyCa?: string;
 }
 
+/**
+ * What a heartbeat led to: the agent still works (`wait`), or what the
+ * node waited for is done and its deploy or cleaning goes on (`continue`).
+ * A failure is thrown.
+ */
+export type HeartbeatOutcome = 'wait' | 'continue';
+
 /** Putting an image on a node, and taking it off again. */
 export interface DeployInterface extends BaseInterface {
   readonly interfaceType: 'deploy';
@@ -37,8 +44,16 @@ export interface DeployInterface extends BaseInterface {
   prepareCleaning(task: Task): Promise<PrepareCleaningResult>;
   /** Undoes `prepareCleaning`. */
   tearDownCleaning(task: Task): Promise<void>;
-  /** Records a heartbeat from the ramdisk; only agent-based implementations have it. */
-  heartbeat?(task: Task, callbackUrl: string, details?: HeartbeatDetails): Promise<void>;
+  /**
+   * Moves an operation waiting for the ramdisk on, on the agent's heartbeat
+   * (the node in `wait call-back` or `clean wait`, locked); only agent-based
+   * implementations have it.
+   */
+  heartbeat?(
+    task: Task,
+    callbackUrl: string,
+    details?: HeartbeatDetails,
+  ): Promise<HeartbeatOutcome>;
 }
 
 /** Defaults: preparation, clean-up, take-over and cleaning hooks do nothing. */

@@ -1,5 +1,6 @@
 import type { ProvisionState } from '../../common/states.ts';
 import type { Task } from '../task.ts';
+import type { HeartbeatOutcome } from './deploy.ts';
 import { InterfaceBase } from './base.ts';
 import type { BaseInterface } from './base.ts';
 
@@ -14,6 +15,11 @@ export interface InspectInterface extends BaseInterface {
   inspectHardware(task: Task): Promise<InspectResult>;
   /** Aborts an asynchronous inspection. */
   abort?(task: Task): Promise<void>;
+  /**
+   * In-band inspection: the ramdisk agent heartbeats while the node is in
+   * `inspect wait`; `continue` when the inspection is done.
+   */
+  heartbeat?(task: Task, callbackUrl: string): Promise<HeartbeatOutcome>;
 }
 
 export abstract class InspectBase extends InterfaceBase implements InspectInterface {
