@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +63,10 @@ function isZero(buffer: Buffer): boolean {
 
 describe('the agent with the direct deploy interface', () => {
   const clock = new SimulatedClock(Date.now());
-  const options = { agent: { apiUrl: '', commandTimeoutMs: 10_000, commandRetries: 1 } };
+  const options = {
+    agent: { apiUrl: '', commandTimeoutMs: 10_000, commandRetries: 1, fileUrlAllowedPaths: [''] },
+    pxe: { httpRoot: '', httpUrl: '' },
+  };
   let store: Store;
   let h: ConductorHarness;
   let api: FastifyInstance;
@@ -73,11 +76,15 @@ describe('the agent with the direct deploy interface', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ferrite-agent-test-'));
+    mkdirSync(join(dir, 'images'));
+    options.agent.fileUrlAllowedPaths = [join(dir, 'images')];
+    options.pxe.httpRoot = join(dir, 'httpboot');
     store = await openStore('sqlite::memory:', { clock });
     const factory = createDriverFactory({ clock, options });
     h = await startConductor(store, {}, { clock, factory });
-    api = await buildApi({ conductor: h.conductor, store });
+    api = await buildApi({ conductor: h.conductor, store, httpRoot: options.pxe.httpRoot });
     options.agent.apiUrl = await api.listen({ host: '127.0.0.1', port: 0 });
+    options.pxe.httpUrl = `${options.agent.apiUrl}/boot`;
     images = await startImageServer();
   });
   after(async () => {
@@ -192,6 +199,36 @@ describe('the agent with the direct deploy interface', () => {
     );
   });
 
+  it('deploys a file:// image from an allowed directory, published over the conductor’s HTTP root', async () => {
+    const mac = nextMac();
+    const disk = await sparseDisk(dir, 'file-image.img');
+    const node = await availableNode(mac);
+    const image = randomBytes(MIB + 7);
+    const path = join(dir, 'images', 'local.raw');
+    writeFileSync(path, image);
+    await h.conductor.updateNode(node.uuid, {
+      instanceInfo: {
+        image_source: `file://${path}`,
+        image_checksum: createHash('sha512').update(image).digest('hex'),
+      },
+    });
+    await h.act(h.conductor.changeProvisionState(node.uuid, 'active'));
+    const a = await agent(['--disk', disk, '--mac', mac]);
+    const deployed = await until(
+      node.uuid,
+      (n) => n.provisionState === 'active' || n.provisionState === 'deploy failed',
+      'deployed',
+      a.log,
+    );
+    assert.equal(deployed.provisionState, 'active', deployed.lastError ?? '');
+    assert.deepEqual(await readAt(disk, 0, image.length), image);
+    assert.equal(
+      existsSync(join(options.pxe.httpRoot, node.uuid, 'instance-image')),
+      false,
+      'the published copy is gone once deployed',
+    );
+  });
+
   it('hands the token out at the first lookup only, and refuses heartbeats without it or with another', async () => {
     const mac = nextMac();
     const node = await availableNode(mac);
@@ -253,6 +290,17 @@ describe('the agent with the direct deploy interface', () => {
     );
     assert.equal(stored.provisionState, 'wait call-back');
     assert.equal(images.hits.get('/never-fetched.raw'), undefined);
+
+    // A node some other work holds answers 409: the agent beats again soon.
+    const held = await h.conductor.tasks.acquire(node.uuid, { purpose: 'holding the node' });
+    const locked = await api.inject({
+      method: 'POST',
+      url: `/v1/heartbeat/${node.uuid}`,
+      headers: API_VERSION,
+      payload: { callback_url: 'http://127.0.0.1:9', agent_token: token },
+    });
+    await held.release();
+    assert.equal(locked.statusCode, 409, locked.body);
   });
 
   it('fails a deploy whose image does not match its checksum, with a clear last_error and a wiped disk', async () => {

@@ -10,12 +10,19 @@ import type { Task } from '../../task.ts';
 import { commandError } from './agent-client.ts';
 import type { AgentClient, AgentCommandRecord } from './agent-client.ts';
 import { agentImageInfo, imageSource } from './image-source.ts';
+import type { ImageSource } from './image-source.ts';
+import { nodeHttpRoot } from '../pxe/node-http-root.ts';
 import { agentOptions } from './options.ts';
 import type { AgentOptions } from './options.ts';
 import { bootRamdisk, forgetAgent, setPower, sharedAgentClient } from './ramdisk.ts';
 
 /** Where a deploy with the agent stands, in driver_internal_info.agent_deploy_phase. */
 const PHASE_KEY = 'agent_deploy_phase';
+
+/** The name a file image is published under in the node's folder of the HTTP root. */
+const INSTANCE_IMAGE = 'instance-image';
+/** Set while a file image is published for the node. */
+const STAGED_KEY = 'agent_image_staged';
 
 /** The agent's clean steps (its generic hardware manager's), on the deploy interface. */
 const AGENT_STEPS = ['erase_devices', 'erase_devices_metadata'] as const;
@@ -94,6 +101,7 @@ export class DirectDeploy extends DeployBase {
 
   override async cleanUp(task: Task): Promise<void> {
     forgetAgent(task);
+    await this.#unstageImage(task);
     await task.driver.boot?.cleanUpRamdisk(task);
     await task.driver.boot?.cleanUpInstance(task);
     await task.driver.network?.removeProvisioningNetwork(task);
@@ -162,13 +170,8 @@ export class DirectDeploy extends DeployBase {
     const info = task.node.driverInternalInfo;
     if (info[PHASE_KEY] !== 'writing') {
       const source = imageSource(task.node.instanceInfo, this.#options);
-      if (source.kind === 'file') {
-        throw new FerriteError('InvalidParameterValue', {
-          err: 'file:// images need the conductor’s HTTP root, which this deploy has not got',
-        });
-      }
       await this.#client.command(task, 'standby.prepare_image', {
-        image_info: agentImageInfo(source, source.location),
+        image_info: agentImageInfo(source, await this.#imageUrl(task, source)),
         node: nodeForAgent(task, this.#options),
       });
       info[PHASE_KEY] = 'writing';
@@ -178,6 +181,15 @@ export class DirectDeploy extends DeployBase {
     if (written === undefined) return 'wait';
     await this.#bootInstance(task);
     return 'continue';
+  }
+
+  /** Where the agent fetches the image: its URL, or the conductor's HTTP root for a file. */
+  async #imageUrl(task: Task, source: ImageSource): Promise<string> {
+    if (source.kind === 'http') return source.location;
+    const { root } = nodeHttpRoot(this.#env);
+    task.node.driverInternalInfo[STAGED_KEY] = true;
+    await root.stageImage(task.node.uuid, INSTANCE_IMAGE, source.location, task.signal);
+    return root.nodeUrl(task.node.uuid, INSTANCE_IMAGE);
   }
 
   /** Once the image is on the disk: record its identity, boot from disk, reboot. */
@@ -190,11 +202,20 @@ export class DirectDeploy extends DeployBase {
     }
     await this.#client.command(task, 'standby.sync', {}, true);
     forgetAgent(task);
+    await this.#unstageImage(task);
     await task.driver.boot?.prepareInstance(task);
     await task.driver.network?.removeProvisioningNetwork(task);
     await task.driver.network?.configureTenantNetworks(task);
     await setPower(task, PowerState.POWER_OFF);
     await setPower(task, PowerState.POWER_ON);
+  }
+
+  /** Removes a file image published for the agent, if any. */
+  async #unstageImage(task: Task): Promise<void> {
+    if (task.node.driverInternalInfo[STAGED_KEY] !== true) return;
+    const { root } = nodeHttpRoot(this.#env);
+    await root.remove(`${task.node.uuid}/${INSTANCE_IMAGE}`);
+    Reflect.deleteProperty(task.node.driverInternalInfo, STAGED_KEY);
   }
 
   async #cleanHeartbeat(task: Task): Promise<HeartbeatOutcome> {
