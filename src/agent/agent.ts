@@ -12,6 +12,7 @@ import { CommandRunner } from './command-runner.ts';
 import type { CommandTable } from './command-runner.ts';
 import { buildCommandServer } from './command-server.ts';
 import { cleanCommands } from './commands/clean.ts';
+import { deployCommands } from './commands/deploy.ts';
 import { logCommands } from './commands/log.ts';
 import { pollCommands } from './commands/poll.ts';
 import { standbyCommands } from './commands/standby.ts';
@@ -69,6 +70,7 @@ export class Agent {
     const table: CommandTable = {
       ...standbyCommands(this.host),
       ...cleanCommands(this.host),
+      ...deployCommands(this.host),
       ...pollCommands(this.host),
       ...logCommands(this.host, () => this.#journal),
     };
@@ -128,7 +130,8 @@ export class Agent {
     const macs = this.host.macAddresses();
     this.#note('looking the node up', { addresses: macs, node: this.#options.nodeUuid });
     const found = await api.lookupUntilFound(macs, this.#options.nodeUuid, signal, (error) => {
-      if (error) this.#options.logger.warn({ error: describe(error) }, 'lookup failed; trying again');
+      if (error)
+        this.#options.logger.warn({ error: describe(error) }, 'lookup failed; trying again');
     });
     this.nodeUuid = found.node.uuid;
     this.host.node = found.node;

@@ -34,6 +34,8 @@ export class AgentHost {
   readonly #options: AgentHostOptions;
   /** The node the agent found at lookup; commands also carry it. */
   node: JsonObject | undefined;
+  /** The disk the last image went to (get_partition_uuids and sync read it). */
+  imageDevice: string | undefined;
 
   constructor(options: AgentHostOptions) {
     this.#options = options;

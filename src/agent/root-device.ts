@@ -66,7 +66,8 @@ function matches(disk: InventoryDisk, hints: RootDeviceHints): boolean {
   if (hints.wwn !== undefined && !same(disk.wwn, hints.wwn)) return false;
   if (hints.rotational !== undefined && disk.rotational !== hints.rotational) return false;
   if (hints.name !== undefined) {
-    const name = hints.name.startsWith('/dev/') ? hints.name : `/dev/${hints.name}`;
+    // A bare name is a kernel device name; a path (a file disk, a /dev/disk/by-* link) is taken as given.
+    const name = hints.name.startsWith('/') ? hints.name : `/dev/${hints.name}`;
     if (disk.name !== name) return false;
   }
   return true;

@@ -32,50 +32,55 @@ async function syncDevice(path: string): Promise<void> {
   }
 }
 
-/** The device the last image went to, for get_partition_uuids and sync. */
-interface Written {
-  device: string | undefined;
+/**
+ * Writes the image `params.image_info` names to the root disk of
+ * `params.node` (or of the looked-up node); what standby.prepare_image and
+ * the write_image deploy step share.
+ */
+export async function writeImageCommand(
+  host: AgentHost,
+  params: JsonObject,
+  signal: AbortSignal,
+): Promise<string> {
+  const info = imageInfo(params);
+  if (
+    optionalObjectParam(params, 'configdrive') !== undefined ||
+    typeof params['configdrive'] === 'string'
+  ) {
+    throw new AgentCommandError(
+      'Config drives are not written by Ferrite’s agent yet; deploy without one',
+      'InvalidCommandParamsError',
+      400,
+    );
+  }
+  const device = host.rootDevice(optionalObjectParam(params, 'node')).name;
+  const result = await writeImage(info, {
+    device,
+    allowMd5: host.allowMd5,
+    signal,
+    tmpDir: host.tmpDir,
+  });
+  host.imageDevice = device;
+  return `image (${info.id}) written to device ${device} (${String(result.bytes)} bytes, ${result.algorithm} ${result.checksum})`;
 }
 
 export function standbyCommands(host: AgentHost): CommandTable {
-  const written: Written = { device: undefined };
   return {
     'standby.prepare_image': {
       async: true,
-      async run(params, { signal }) {
-        const info = imageInfo(params);
-        if (
-          optionalObjectParam(params, 'configdrive') !== undefined ||
-          typeof params['configdrive'] === 'string'
-        ) {
-          throw new AgentCommandError(
-            'Config drives are not written by Ferrite’s agent yet; deploy without one',
-            'InvalidCommandParamsError',
-            400,
-          );
-        }
-        const device = host.rootDevice(optionalObjectParam(params, 'node')).name;
-        const result = await writeImage(info, {
-          device,
-          allowMd5: host.allowMd5,
-          signal,
-          tmpDir: host.tmpDir,
-        });
-        written.device = device;
-        return `image (${info.id}) written to device ${device} (${String(result.bytes)} bytes, ${result.algorithm} ${result.checksum})`;
-      },
+      run: (params, { signal }) => writeImageCommand(host, params, signal),
     },
     'standby.get_partition_uuids': {
       async: false,
       async run() {
-        const device = written.device ?? host.rootDevice().name;
+        const device = host.imageDevice ?? host.rootDevice().name;
         return (await readPartitionUuids(device)) as unknown as JsonObject;
       },
     },
     'standby.sync': {
       async: false,
       async run() {
-        const device = written.device ?? host.rootDevice().name;
+        const device = host.imageDevice ?? host.rootDevice().name;
         await syncDevice(device);
         return null;
       },
