@@ -48,6 +48,14 @@ describe('choosing the root device', () => {
     assert.equal(pick({ serial: 'S-SSD', model: 'BIGDISK' }), undefined, 'no disk has both');
   });
 
+  it('takes a name that is a path as given (a file disk, a /dev/disk/by-path link)', () => {
+    const files = [disk('/var/lib/lab/m1.img', 8), disk('/var/lib/lab/m2.img', 8)];
+    assert.equal(
+      chooseRootDevice(files, checkHints({ name: '/var/lib/lab/m2.img' }))?.name,
+      '/var/lib/lab/m2.img',
+    );
+  });
+
   it('refuses hints it does not understand', () => {
     assert.throws(() => checkHints({ seriall: 'x' }), /unknown root device hint seriall/);
     assert.throws(() => chooseRootDevice(DISKS, { size: 'big' }), /not a number of GiB/);
