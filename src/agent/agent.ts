@@ -40,7 +40,7 @@ export interface AgentOptions extends AgentHostOptions {
   readonly nodeUuid?: string;
   /** A token handed over out of band (virtual media), instead of at lookup. */
   readonly agentToken?: string;
-  /** Seconds between heartbeats; default a third of the API's heartbeat_timeout. */
+  /** Seconds between heartbeats; default 0.3 to 0.6 of the API's heartbeat_timeout. */
   readonly heartbeatIntervalS?: number;
   readonly version: string;
   readonly logger: Logger;
@@ -138,11 +138,13 @@ export class Agent {
     const handed = found.config['agent_token'];
     if (typeof handed === 'string' && handed !== MASKED) this.#token = handed;
     const timeout = found.config['heartbeat_timeout'];
-    const intervalMs =
-      (this.#options.heartbeatIntervalS ??
-        (typeof timeout === 'number' && timeout > 0 ? timeout / 3 : 100)) * 1000;
+    const timeoutS = typeof timeout === 'number' && timeout > 0 ? timeout : 300;
+    // Between 0.3 and 0.6 of the timeout, as ironic-python-agent: agents that lost the API together do not come back together.
+    const nextIntervalMs = (): number =>
+      (this.#options.heartbeatIntervalS ?? timeoutS * (0.3 + 0.3 * Math.random())) * 1000;
     this.#note('found the node', { node: found.node.uuid, token: this.#token !== undefined });
     for (;;) {
+      const intervalMs = nextIntervalMs();
       let waitMs = intervalMs;
       try {
         await api.heartbeat(found.node.uuid, this.#beat(), signal);

@@ -19,6 +19,7 @@ import { registerOpenApi } from './openapi.ts';
 import { validateStrictly } from './validation.ts';
 import { NodeJsonCache } from './views/node-json-cache.ts';
 import { allocationRoutes } from './routes/allocations.ts';
+import { bootFileRoutes } from './routes/boot-files.ts';
 import { chassisRoutes } from './routes/chassis.ts';
 import { conductorRoutes } from './routes/conductors.ts';
 import { deployTemplateRoutes } from './routes/deploy-templates.ts';
@@ -156,5 +157,6 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(async (scope) => eventRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => allocationRoutes(scope, ctx), { prefix: '/v1' });
   await app.register(async (scope) => deployTemplateRoutes(scope, ctx), { prefix: '/v1' });
+  await app.register(async (scope) => bootFileRoutes(scope, options.httpRoot));
   return app;
 }

@@ -14,6 +14,8 @@ export interface ApiOptions {
   readonly https?: HttpsOptions;
   /** Who may call non-public endpoints; without it anyone may (Ironic's `noauth`). */
   readonly auth?: Authenticator;
+  /** The conductor's HTTP boot root, served read-only and without auth at /boot/…; not served when absent. */
+  readonly httpRoot?: string;
 }
 
 /** What every route module receives. */

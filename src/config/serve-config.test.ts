@@ -6,8 +6,8 @@ import { after, describe, it } from 'node:test';
 import { conductorConfig, DEFAULT_CONDUCTOR_CONFIG } from '../conductor/config.ts';
 import { ConfigError } from './config-error.ts';
 import { serveHelp } from './help.ts';
-import { loadServeConfig } from './serve-config.ts';
-import type { ConfigSources } from './serve-config.ts';
+import { fillOwnUrls, loadServeConfig, reachableHost } from './serve-config.ts';
+import type { ConfigSources, MutableDriverOptions } from './serve-config.ts';
 import { allSettings } from './settings.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ferrite-config-'));
@@ -50,8 +50,14 @@ describe('ferrite serve settings', () => {
       databaseUrl: 'sqlite:///srv/ferrite/.ferrite/ferrite.db',
       logLevel: 'info',
       conductor: {},
-      // The ipmi interfaces keep their own defaults.
-      driverOptions: { ipmi: {}, redfish: {} },
+      // The ipmi interfaces keep their own defaults; the HTTP root is always given.
+      driverOptions: {
+        ipmi: {},
+        redfish: {},
+        pxe: { httpRoot: '/srv/ferrite/.ferrite/httpboot' },
+        agent: {},
+      },
+      httpRoot: '/srv/ferrite/.ferrite/httpboot',
     });
     assert.deepEqual(conductorConfig(config.conductor), DEFAULT_CONDUCTOR_CONFIG);
   });
@@ -132,6 +138,8 @@ console_port_range = "10000-10100"
         consolePortRange: '10000-10100',
       },
       redfish: {},
+      pxe: { httpRoot: '/srv/ferrite/.ferrite/httpboot' },
+      agent: {},
     });
     const fromEnv = load({
       env: {
@@ -142,8 +150,138 @@ console_port_range = "10000-10100"
     assert.deepEqual(fromEnv.driverOptions, {
       ipmi: { powerStateChangeTimeout: 30 },
       redfish: { requestTimeoutMs: 5000 },
+      pxe: { httpRoot: '/srv/ferrite/.ferrite/httpboot' },
+      agent: {},
     });
-    assert.deepEqual(load({}).driverOptions, { ipmi: {}, redfish: {} });
+  });
+
+  it('reads [pxe] and [agent] as the drivers take their options, from the file and the environment', () => {
+    const file = tomlFile(`
+[pxe]
+http_root = "boot"
+http_url = "http://10.0.0.2:8080/boot/"
+deploy_kernel = "http://images.example.org/ipa.kernel"
+deploy_ramdisk = "file:///srv/images/ipa.initramfs"
+kernel_append_params = "console=ttyS0,115200n8"
+isolinux_bin = "/usr/lib/ISOLINUX/isolinux.bin"
+esp_image = "esp.img"
+
+[agent]
+api_url = "https://ferrite.example.org:6385"
+command_timeout = 30
+command_retries = 5
+erase_devices_priority = 10
+erase_devices_metadata_priority = 0
+shred_random_overwrite_iterations = 2
+shred_final_overwrite_with_zeros = false
+allow_md5_checksum = true
+file_url_allowed_paths = ["/srv/images", "/var/lib/images"]
+`);
+    const config = load({ flags: { config: file } });
+    // A relative http_root in the file is relative to the file; a URL loses its trailing slash.
+    assert.equal(config.httpRoot, join(dir, 'boot'));
+    assert.deepEqual(config.driverOptions['pxe'], {
+      httpRoot: join(dir, 'boot'),
+      httpUrl: 'http://10.0.0.2:8080/boot',
+      deployKernel: 'http://images.example.org/ipa.kernel',
+      deployRamdisk: 'file:///srv/images/ipa.initramfs',
+      kernelAppendParams: 'console=ttyS0,115200n8',
+      isolinuxBin: '/usr/lib/ISOLINUX/isolinux.bin',
+      espImage: join(dir, 'esp.img'),
+    });
+    assert.deepEqual(config.driverOptions['agent'], {
+      apiUrl: 'https://ferrite.example.org:6385',
+      commandTimeoutMs: 30_000,
+      commandRetries: 5,
+      eraseDevicesPriority: 10,
+      eraseDevicesMetadataPriority: 0,
+      shredRandomOverwriteIterations: 2,
+      shredFinalOverwriteWithZeros: false,
+      allowMd5Checksum: true,
+      fileUrlAllowedPaths: ['/srv/images', '/var/lib/images'],
+    });
+
+    const fromEnv = load({
+      env: {
+        FERRITE_PXE_HTTP_ROOT: 'var/boot',
+        FERRITE_PXE_DEPLOY_KERNEL: '/srv/images/ipa.kernel',
+        FERRITE_AGENT_COMMAND_TIMEOUT: '2.5',
+        FERRITE_AGENT_ALLOW_MD5_CHECKSUM: 'yes',
+        FERRITE_AGENT_FILE_URL_ALLOWED_PATHS: '/srv/a, /srv/b',
+      },
+    });
+    assert.equal(fromEnv.httpRoot, '/srv/ferrite/var/boot');
+    assert.deepEqual(fromEnv.driverOptions['pxe'], {
+      httpRoot: '/srv/ferrite/var/boot',
+      deployKernel: '/srv/images/ipa.kernel',
+    });
+    assert.deepEqual(fromEnv.driverOptions['agent'], {
+      commandTimeoutMs: 2500,
+      allowMd5Checksum: true,
+      fileUrlAllowedPaths: ['/srv/a', '/srv/b'],
+    });
+  });
+
+  it('refuses [pxe] and [agent] values that are no URL, path or list of absolute paths', () => {
+    assert.match(
+      refusal({ env: { FERRITE_PXE_HTTP_URL: 'ftp://x/boot' } }),
+      /FERRITE_PXE_HTTP_URL must be an http\(s\) URL/,
+    );
+    assert.match(
+      refusal({ env: { FERRITE_PXE_DEPLOY_RAMDISK: 'ipa.initramfs' } }),
+      /FERRITE_PXE_DEPLOY_RAMDISK must be an http\(s\) URL, a file:\/\/ URL or an absolute path/,
+    );
+    assert.match(
+      refusal({ env: { FERRITE_AGENT_FILE_URL_ALLOWED_PATHS: '/srv/a,relative' } }),
+      /FERRITE_AGENT_FILE_URL_ALLOWED_PATHS must be a list of absolute paths/,
+    );
+    // In the file, a list is a TOML array.
+    const file = tomlFile(`
+[agent]
+file_url_allowed_paths = "/srv/images"
+`);
+    assert.match(
+      refusal({ flags: { config: file } }),
+      /\[agent\] file_url_allowed_paths must be a list of absolute paths/,
+    );
+  });
+
+  it('fills in the callback URLs from the API’s own address unless they are given', () => {
+    const options: MutableDriverOptions = { pxe: { httpRoot: '/r' }, agent: {} };
+    fillOwnUrls(
+      options,
+      { pxe: { httpRoot: '/r' }, agent: {} },
+      { host: '127.0.0.1', port: 6385, https: false },
+    );
+    assert.deepEqual(options, {
+      pxe: { httpRoot: '/r', httpUrl: 'http://127.0.0.1:6385/boot' },
+      agent: { apiUrl: 'http://127.0.0.1:6385' },
+    });
+    // Given ones stay; a port learnt later replaces the filled-in ones.
+    const configured = { pxe: { httpUrl: 'http://boot.example.org' }, agent: {} };
+    const later: MutableDriverOptions = structuredClone(configured);
+    fillOwnUrls(later, configured, { host: '::1', port: 0, https: true });
+    fillOwnUrls(later, configured, { host: '::1', port: 41000, https: true });
+    assert.deepEqual(later, {
+      pxe: { httpUrl: 'http://boot.example.org' },
+      agent: { apiUrl: 'https://[::1]:41000' },
+    });
+  });
+
+  it('names an address nodes can reach for a wildcard bind, keeping others as they are', () => {
+    const nics = {
+      lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }],
+      eth0: [
+        { address: 'fe80::1', family: 'IPv6', internal: false },
+        { address: '192.0.2.7', family: 'IPv4', internal: false },
+      ],
+    } as unknown as Parameters<typeof reachableHost>[1];
+    assert.equal(reachableHost('0.0.0.0', nics), '192.0.2.7');
+    assert.equal(reachableHost('::', nics), '192.0.2.7');
+    assert.equal(reachableHost('0.0.0.0', { lo: nics?.['lo'] ?? [] }), '127.0.0.1');
+    assert.equal(reachableHost('127.0.0.1', nics), '127.0.0.1');
+    assert.equal(reachableHost('ferrite.example.org', nics), 'ferrite.example.org');
+    assert.equal(reachableHost('2001:db8::5', nics), '[2001:db8::5]');
   });
 
   it('takes flags over the environment over the file over the defaults', () => {

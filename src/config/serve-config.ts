@@ -1,6 +1,7 @@
+import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { LogLevel } from '../common/logging.ts';
-import type { JsonObject } from '../common/json.ts';
+import type { JsonObject, JsonValue } from '../common/json.ts';
 import type { ConductorSettings } from '../conductor/config.ts';
 import { ConfigError, quote } from './config-error.ts';
 import { readConfigFile } from './config-file.ts';
@@ -28,8 +29,13 @@ export interface ServeConfig {
   readonly logLevel: LogLevel;
   /** Only what was given; the conductor fills in its own defaults. */
   readonly conductor: ConductorSettings;
-  /** Options of the drivers by family (`ipmi`), only what was given. */
+  /**
+   * Options of the drivers by family (`ipmi`), only what was given; `pxe`
+   * always holds `httpRoot`, the directory the API serves at /boot.
+   */
   readonly driverOptions: Readonly<Record<string, JsonObject>>;
+  /** The conductor's HTTP boot root (`[pxe] http_root`), served by the API at /boot. */
+  readonly httpRoot: string;
 }
 
 /** Where settings come from besides the file. */
@@ -57,6 +63,8 @@ export function loadServeConfig(sources: ConfigSources): ServeConfig {
     conductor: {},
     ipmi: {},
     redfish: {},
+    pxe: {},
+    agent: {},
   };
   const put = (section: keyof GivenSettings, key: string, value: SettingValue): void => {
     (given[section] as Record<string, SettingValue>)[key] = value;
@@ -114,6 +122,7 @@ function toServeConfig(given: GivenSettings, file: string | undefined, cwd: stri
     );
   }
 
+  const httpRoot = given.pxe.http_root ?? join(cwd, '.ferrite', 'httpboot');
   return {
     file,
     api: {
@@ -132,8 +141,90 @@ function toServeConfig(given: GivenSettings, file: string | undefined, cwd: stri
     databaseUrl: database.url ?? `sqlite://${join(cwd, '.ferrite', 'ferrite.db')}`,
     logLevel: log.level ?? 'info',
     conductor: conductorSettings(conductor),
-    driverOptions: { ipmi: ipmiOptionsOf(given.ipmi), redfish: redfishOptionsOf(given.redfish) },
+    driverOptions: {
+      ipmi: ipmiOptionsOf(given.ipmi),
+      redfish: redfishOptionsOf(given.redfish),
+      pxe: pxeOptionsOf(given.pxe, httpRoot),
+      agent: agentOptionsOf(given.agent),
+    },
+    httpRoot,
   };
+}
+
+/** `[pxe]` as the boot interfaces read their options (checked again there). */
+function pxeOptionsOf(c: GivenSettings['pxe'], httpRoot: string): JsonObject {
+  return given({
+    httpRoot,
+    httpUrl: c.http_url,
+    deployKernel: c.deploy_kernel,
+    deployRamdisk: c.deploy_ramdisk,
+    kernelAppendParams: c.kernel_append_params,
+    isolinuxBin: c.isolinux_bin,
+    espImage: c.esp_image,
+  });
+}
+
+/** `[agent]` as the agent interfaces read their options (checked again there). */
+function agentOptionsOf(c: GivenSettings['agent']): JsonObject {
+  return given({
+    apiUrl: c.api_url,
+    commandTimeoutMs: ms(c.command_timeout),
+    commandRetries: c.command_retries,
+    eraseDevicesPriority: c.erase_devices_priority,
+    eraseDevicesMetadataPriority: c.erase_devices_metadata_priority,
+    shredRandomOverwriteIterations: c.shred_random_overwrite_iterations,
+    shredFinalOverwriteWithZeros: c.shred_final_overwrite_with_zeros,
+    allowMd5Checksum: c.allow_md5_checksum,
+    fileUrlAllowedPaths:
+      c.file_url_allowed_paths === undefined ? undefined : c.file_url_allowed_paths.split(','),
+  });
+}
+
+/**
+ * The host nodes reach an API listening on `host` at: the host itself,
+ * or for a wildcard bind (0.0.0.0, ::) the machine's first external IPv4
+ * address (127.0.0.1 when it has none), since 0.0.0.0 is no address a
+ * ramdisk could call. IPv6 literals are bracketed for URLs.
+ */
+export function reachableHost(
+  host: string,
+  interfaces: ReturnType<typeof networkInterfaces> = networkInterfaces(),
+): string {
+  if (host === '0.0.0.0' || host === '::' || host === '[::]') {
+    const external = Object.values(interfaces)
+      .flat()
+      .find((address) => address !== undefined && address.family === 'IPv4' && !address.internal);
+    return external?.address ?? '127.0.0.1';
+  }
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** Driver options that `ferrite serve` may still fill in: a copy of ServeConfig's. */
+export type MutableDriverOptions = Record<string, Record<string, JsonValue>>;
+
+/** Where the API listens, for the URLs nodes call it back at. */
+export interface OwnAddress {
+  readonly host: string;
+  readonly port: number;
+  readonly https: boolean;
+}
+
+/**
+ * Sets `agent.apiUrl` and `pxe.httpUrl` in `options` from the API's own
+ * address where the settings (`configured`) did not give them. Called
+ * before the factory is built, and again once the API listens when it was
+ * asked for port 0: the interfaces read their options at each use, so
+ * filling in the object the factory holds takes effect.
+ */
+export function fillOwnUrls(
+  options: MutableDriverOptions,
+  configured: Readonly<Record<string, JsonObject>>,
+  own: OwnAddress,
+): void {
+  const base = `${own.https ? 'https' : 'http'}://${reachableHost(own.host)}:${String(own.port)}`;
+  if (configured['agent']?.['apiUrl'] === undefined) (options['agent'] ??= {})['apiUrl'] = base;
+  if (configured['pxe']?.['httpUrl'] === undefined)
+    (options['pxe'] ??= {})['httpUrl'] = `${base}/boot`;
 }
 
 /** `[redfish]` as the redfish interfaces read their options. */

@@ -1,4 +1,5 @@
 import { DEFAULT_CONDUCTOR_CONFIG } from '../conductor/config.ts';
+import { DEFAULT_AGENT_OPTIONS } from '../drivers/modules/agent/options.ts';
 import { DEFAULT_IPMI_OPTIONS } from '../drivers/modules/ipmi/options.ts';
 import { DEFAULT_REDFISH_OPTIONS } from '../drivers/modules/redfish/options.ts';
 import { boolean, integer, nonEmptyText, oneOf, portRange, seconds, text } from './kinds.ts';
@@ -69,6 +70,63 @@ function ipmi<T extends SettingValue>(
 ): Setting<T> {
   return setting(kind, { env: `FERRITE_IPMI_${key.toUpperCase()}`, help, shown });
 }
+
+const a = DEFAULT_AGENT_OPTIONS;
+
+/** Settings of the boot interfaces serving files over HTTP (the driver factory's `options.pxe`). */
+function pxe<T extends SettingValue>(
+  key: string,
+  kind: Kind<T>,
+  help: string,
+  rest: Omit<Setting<T>, 'kind' | 'env' | 'help'> = {},
+): Setting<T> {
+  return setting(kind, { env: `FERRITE_PXE_${key.toUpperCase()}`, help, ...rest });
+}
+
+/** Settings of the agent-based interfaces (the driver factory's `options.agent`). */
+function agent<T extends SettingValue>(
+  key: string,
+  kind: Kind<T>,
+  help: string,
+  shown: string,
+): Setting<T> {
+  return setting(kind, { env: `FERRITE_AGENT_${key.toUpperCase()}`, help, shown });
+}
+
+/** An http(s) URL. */
+const httpUrl: Kind<string> = {
+  expected: 'an http(s) URL',
+  fromToml: (value) => (typeof value === 'string' ? httpUrl.fromText(value) : undefined),
+  fromText: (value) => (/^https?:\/\/\S+$/.test(value) ? value.replace(/\/+$/, '') : undefined),
+};
+
+/** Where an image comes from: an http(s) URL, a file:// URL or an absolute path. */
+const imageSource: Kind<string> = {
+  expected: 'an http(s) URL, a file:// URL or an absolute path',
+  fromToml: (value) => (typeof value === 'string' ? imageSource.fromText(value) : undefined),
+  fromText: (value) =>
+    /^(https?:\/\/|file:\/\/\/)\S+$/.test(value) || /^\/\S*$/.test(value) ? value : undefined,
+};
+
+/**
+ * A list of absolute paths: a TOML array, or comma-separated text (as
+ * Ironic's list options, and what an environment variable can hold). Kept
+ * as comma-separated text; serve-config splits it.
+ */
+const absolutePaths: Kind<string> = {
+  expected: 'a list of absolute paths (comma-separated in the environment)',
+  fromToml: (value) =>
+    Array.isArray(value) && value.every((p) => typeof p === 'string' && !p.includes(','))
+      ? absolutePaths.fromText(value.join(','))
+      : undefined,
+  fromText: (value) => {
+    const paths = value
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
+    return paths.every((p) => p.startsWith('/')) ? paths.join(',') : undefined;
+  },
+};
 
 /**
  * Every setting `ferrite serve` reads, by config file section and key.
@@ -348,6 +406,104 @@ export const SETTINGS = {
       integer(1),
       'seconds a power change may take',
       String(r.powerStateChangeTimeout),
+    ),
+  },
+  pxe: {
+    http_root: pxe(
+      'http_root',
+      nonEmptyText,
+      'directory served at http_url: boot configs, kernels, ramdisks, ISOs',
+      {
+        shown: '.ferrite/httpboot under the current directory',
+        path: true,
+      },
+    ),
+    http_url: pxe('http_url', httpUrl, 'URL at which nodes and BMCs reach http_root', {
+      shown: 'the API’s own address + /boot',
+    }),
+    deploy_kernel: pxe(
+      'deploy_kernel',
+      imageSource,
+      'deploy ramdisk kernel of nodes whose driver_info gives none (URL or path)',
+    ),
+    deploy_ramdisk: pxe(
+      'deploy_ramdisk',
+      imageSource,
+      'deploy ramdisk initramfs of nodes whose driver_info gives none (URL or path)',
+    ),
+    kernel_append_params: pxe(
+      'kernel_append_params',
+      text,
+      'kernel command line parameters added to every ramdisk boot',
+      { shown: '""' },
+    ),
+    isolinux_bin: pxe(
+      'isolinux_bin',
+      nonEmptyText,
+      'ISOLINUX isolinux.bin making built ramdisk ISOs boot BIOS machines',
+      { shown: 'none: no BIOS boot', path: true },
+    ),
+    esp_image: pxe(
+      'esp_image',
+      nonEmptyText,
+      'EFI System Partition image (with GRUB) making built ramdisk ISOs boot UEFI machines',
+      { shown: 'none: no UEFI boot', path: true },
+    ),
+  },
+  agent: {
+    api_url: agent(
+      'api_url',
+      httpUrl,
+      'URL of this API as the ramdisk reaches it (ipa-api-url)',
+      'the API’s own address',
+    ),
+    command_timeout: agent(
+      'command_timeout',
+      seconds(0.001),
+      'seconds for each exchange with an agent',
+      s(a.commandTimeoutMs),
+    ),
+    command_retries: agent(
+      'command_retries',
+      integer(0),
+      'retries of an agent command on connection errors',
+      String(a.commandRetries),
+    ),
+    erase_devices_priority: agent(
+      'erase_devices_priority',
+      integer(0),
+      'priority of the erase_devices clean step, 0 disables it',
+      String(a.eraseDevicesPriority),
+    ),
+    erase_devices_metadata_priority: agent(
+      'erase_devices_metadata_priority',
+      integer(0),
+      'priority of the erase_devices_metadata clean step',
+      String(a.eraseDevicesMetadataPriority),
+    ),
+    shred_random_overwrite_iterations: agent(
+      'shred_random_overwrite_iterations',
+      integer(0),
+      'random passes erase_devices makes over each disk',
+      String(a.shredRandomOverwriteIterations),
+    ),
+    shred_final_overwrite_with_zeros: agent(
+      'shred_final_overwrite_with_zeros',
+      boolean,
+      'whether erase_devices ends with a pass of zeros',
+      String(a.shredFinalOverwriteWithZeros),
+    ),
+    allow_md5_checksum: agent(
+      'allow_md5_checksum',
+      boolean,
+      'whether images may be checked with MD5',
+      String(a.allowMd5Checksum),
+    ),
+    file_url_allowed_paths: agent(
+      'file_url_allowed_paths',
+      absolutePaths,
+      'directories under which file:// image sources are allowed',
+      'none',
     ),
   },
 } as const;

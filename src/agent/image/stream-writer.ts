@@ -1,20 +1,28 @@
 /**
  * The hot path of image writing: each chunk from the network is hashed on
- * the main thread as it arrives and kept by reference; every few MiB the
- * chunks go to the disk in one gathered write (writev) from the thread pool,
- * a few writes in flight, the download paused while they are all busy. So
+ * the main thread as it arrives and queued by reference; one gathered write
+ * (writev) at a time takes the queue to the disk from the thread pool while
+ * the next chunks arrive, and the download pauses when the queue grows. So
  * receiving, hashing and writing overlap, with no copy and few syscalls.
  */
 import type { Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import type { BodyConsumer } from './download.ts';
 
-/** Bytes gathered into one writev: few syscalls, and the disk sees large requests. */
-const BATCH_BYTES = 8 * 1024 * 1024;
+/*
+ * Sizes measured with bench/agent on a 2-vCPU machine. One write at a time:
+ * concurrent buffered writes to one file contend on its lock and cost the
+ * kernel several times the CPU. Writes of about 1 MiB: the kernel copies
+ * bytes still in the CPU cache from the hash; 8 MiB batches were slower.
+ */
+/** A write starts once this much is queued (or the body has ended). */
+const WRITE_MIN_BYTES = 1024 * 1024;
+/** And takes at most this much, however much is queued. */
+const WRITE_MAX_BYTES = 4 * 1024 * 1024;
 /** Linux's IOV_MAX is 1024; stay well under it however small the chunks are. */
-const BATCH_CHUNKS = 512;
-/** Writes in flight at once: enough to keep the disk busy while the next batch arrives. */
-const MAX_IN_FLIGHT = 3;
+const WRITE_MAX_CHUNKS = 512;
+/** The download pauses when this much waits for the disk, and resumes below half of it. */
+const QUEUE_HIGH_BYTES = 16 * 1024 * 1024;
 
 /** Where the bytes go. */
 export interface SinkTarget {
@@ -64,14 +72,17 @@ export class ImageSink implements BodyConsumer {
   #target: SinkTarget | undefined;
   #head: Buffer[] = [];
   #headBytes = 0;
-  #batch: Buffer[] = [];
-  #batchBytes = 0;
-  readonly #inFlight = new Set<Promise<void>>();
+  /** Chunks received and not yet handed to a write. */
+  #queue: Buffer[] = [];
+  #queueBytes = 0;
+  #writing: Promise<void> | undefined;
+  #ended = false;
   #paused = false;
   #failure: Error | undefined;
   #received = 0;
   #dispatched = 0;
   #written = 0;
+  #drained: (() => void) | undefined;
 
   constructor(
     hash: Hash,
@@ -141,54 +152,73 @@ export class ImageSink implements BodyConsumer {
 
   #add(chunk: Buffer): void {
     if (this.#failure !== undefined || this.#target === undefined) return;
-    if (this.#dispatched + this.#batchBytes + chunk.length > this.#target.limit) {
+    if (this.#dispatched + this.#queueBytes + chunk.length > this.#target.limit) {
       this.#fail(new TooLargeError(`more than ${this.#target.limit} bytes`));
       return;
     }
-    this.#batch.push(chunk);
-    this.#batchBytes += chunk.length;
-    if (this.#batchBytes >= BATCH_BYTES || this.#batch.length >= BATCH_CHUNKS) this.#flush();
-  }
-
-  #flush(): void {
-    if (this.#batchBytes === 0 || this.#target === undefined) return;
-    const write = writeAll(this.#target.handle, this.#batch, this.#dispatched).then(
-      (bytes) => {
-        this.#inFlight.delete(write);
-        this.#written += bytes;
-        this.#onProgress?.(this.#written);
-        if (this.#paused && this.#inFlight.size < MAX_IN_FLIGHT) {
-          this.#paused = false;
-          this.#flow.resume();
-        }
-      },
-      (error: unknown) => {
-        this.#inFlight.delete(write);
-        this.#fail(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-    this.#inFlight.add(write);
-    this.#dispatched += this.#batchBytes;
-    this.#batch = [];
-    this.#batchBytes = 0;
-    if (this.#inFlight.size >= MAX_IN_FLIGHT && !this.#paused) {
+    this.#queue.push(chunk);
+    this.#queueBytes += chunk.length;
+    if (this.#writing === undefined && this.#queueBytes >= WRITE_MIN_BYTES) this.#write();
+    if (!this.#paused && this.#queueBytes >= QUEUE_HIGH_BYTES) {
       this.#paused = true;
       this.#flow.pause();
     }
   }
 
+  /** Starts one write of the head of the queue; when it ends, the next, until the queue is short. */
+  #write(): void {
+    const target = this.#target;
+    if (target === undefined || this.#failure !== undefined || this.#queueBytes === 0) return;
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    while (
+      this.#queue.length > 0 &&
+      chunks.length < WRITE_MAX_CHUNKS &&
+      (bytes === 0 || bytes + (this.#queue[0]?.length ?? 0) <= WRITE_MAX_BYTES)
+    ) {
+      const chunk = this.#queue.shift() ?? Buffer.alloc(0);
+      chunks.push(chunk);
+      bytes += chunk.length;
+    }
+    this.#queueBytes -= bytes;
+    const position = this.#dispatched;
+    this.#dispatched += bytes;
+    this.#writing = writeAll(target.handle, chunks, position).then(
+      (done) => {
+        this.#writing = undefined;
+        this.#written += done;
+        this.#onProgress?.(this.#written);
+        if (this.#paused && this.#queueBytes < QUEUE_HIGH_BYTES / 2) {
+          this.#paused = false;
+          this.#flow.resume();
+        }
+        if (this.#queueBytes >= WRITE_MIN_BYTES || (this.#ended && this.#queueBytes > 0)) {
+          this.#write();
+        } else if (this.#queueBytes === 0 || !this.#ended) {
+          this.#drained?.();
+        }
+      },
+      (error: unknown) => {
+        this.#writing = undefined;
+        this.#fail(error instanceof Error ? error : new Error(String(error)));
+        this.#drained?.();
+      },
+    );
+  }
+
   #fail(error: Error): void {
     if (this.#failure !== undefined) return;
     this.#failure = error;
-    this.#batch = [];
-    this.#batchBytes = 0;
+    this.#queue = [];
+    this.#queueBytes = 0;
     this.#flow.abort(error);
   }
 
   /** After the body ended: writes what is left and waits for every write. Throws the first failure. */
   async finish(): Promise<number> {
+    this.#ended = true;
     if (this.#target === undefined && this.#failure === undefined) this.#chooseTarget();
-    this.#flush();
+    if (this.#writing === undefined) this.#write();
     await this.settle();
     if (this.#failure !== undefined) throw this.#failure;
     return this.#written;
@@ -196,6 +226,11 @@ export class ImageSink implements BodyConsumer {
 
   /** Waits until no write is in flight, whatever their outcome: nothing lands after this. */
   async settle(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    while (this.#writing !== undefined) {
+      await new Promise<void>((resolve) => {
+        this.#drained = resolve;
+      });
+      this.#drained = undefined;
+    }
   }
 }

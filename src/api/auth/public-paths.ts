@@ -3,7 +3,8 @@
  * the root and /v1 documents (clients discover versions before they
  * authenticate), and the ramdisk agent's lookup and heartbeat (the agent on
  * a machine being provisioned holds no API credentials; it proves itself
- * with the node's agent token instead). Node identifiers are matched as
+ * with the node's agent token instead), and the boot files at /boot/… (network
+ * boot firmware and BMCs cannot authenticate). Node identifiers are matched as
  * Ironic matches them: lower-case letters, digits and dashes.
  */
 const PUBLIC_PATHS: readonly RegExp[] = [
@@ -11,6 +12,7 @@ const PUBLIC_PATHS: readonly RegExp[] = [
   /^\/v1$/,
   /^\/v1\/lookup$/,
   /^\/v1\/heartbeat\/[a-z0-9-]+$/,
+  /^\/boot\/.+$/,
 ];
 
 /** Whether a request URL (path and query, as received) is a public endpoint. */

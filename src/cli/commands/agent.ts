@@ -47,7 +47,8 @@ Ironic's) API, heartbeats, and serves ironic-python-agent's command API
   --mac MAC                report this MAC address instead of /sys's NICs (repeatable)
   --node-uuid UUID         look the node up by UUID too
   --agent-token TOKEN      a token handed over out of band
-  --heartbeat-interval S   seconds between heartbeats (default: the API's timeout / 3)
+  --heartbeat-interval S   seconds between heartbeats (default: 0.3 to 0.6 of the
+                           heartbeat_timeout the lookup answered)
   --tmp-dir DIR            where qcow2 images are staged (default: the system's)
   --allow-md5              accept images checked with MD5
   --power-action exit|system

@@ -1,5 +1,5 @@
 import { BootDevice } from '../../../common/boot-devices.ts';
-import { FerriteError } from '../../../common/errors.ts';
+import { FerriteError, isFerriteError } from '../../../common/errors.ts';
 import type { JsonObject } from '../../../common/json.ts';
 import type { DriverEnvironment } from '../../catalog.ts';
 import { checkDriverInfo, describeDriverInfo } from '../../driver-info.ts';
@@ -9,6 +9,11 @@ import { BootBase } from '../../interfaces/boot.ts';
 import type { RamdiskParams } from '../../interfaces/boot.ts';
 import type { ManagementInterface } from '../../interfaces/management.ts';
 import type { Task } from '../../task.ts';
+import { DEPLOY_IMAGE_DRIVER_INFO, deployImages } from '../pxe/deploy-images.ts';
+import type { DeployImages } from '../pxe/deploy-images.ts';
+import { localHttpRoot, nodeHttpRoot } from '../pxe/node-http-root.ts';
+import { pxeOptions } from '../pxe/options.ts';
+import { buildRamdiskIso, removeRamdiskIso } from '../pxe/ramdisk-iso.ts';
 import {
   actionTarget,
   links,
@@ -50,19 +55,30 @@ export const VIRTUAL_MEDIA_DRIVER_INFO: DriverInfoSpec = {
   ...REDFISH_DRIVER_INFO,
   redfish_deploy_iso: {
     description:
-      'The http(s) URL of a bootable ISO with the deploy ramdisk, inserted as virtual media to deploy, clean or inspect.',
-    required: true,
+      'The http(s) URL of a bootable ISO with the deploy ramdisk, inserted as virtual media to deploy, clean or inspect; without it, Ferrite builds one per node from deploy_kernel and deploy_ramdisk.',
     check: (value, key) => {
       httpUrl(value, key);
     },
   },
+  ...DEPLOY_IMAGE_DRIVER_INFO,
 };
+
+/** The prebuilt deploy ISO driver_info names, if any. */
+function prebuiltIso(task: Task): string | undefined {
+  const value = task.node.driverInfo['redfish_deploy_iso'];
+  return value === undefined || value === null || value === ''
+    ? undefined
+    : httpUrl(value, 'redfish_deploy_iso');
+}
 
 /**
  * Boots a node from virtual media: the deploy ISO inserted in the CD of its
  * BMC's manager (ejecting whatever was there) with a one-time boot from cd,
  * ejected again after; the instance boots from its disk, or from
- * instance_info.boot_iso when it gives one.
+ * instance_info.boot_iso when it gives one. The deploy ISO is
+ * driver_info.redfish_deploy_iso, or else one built for the node in the
+ * conductor's HTTP root from its deploy kernel and ramdisk, carrying the
+ * ramdisk parameters (rebuilt at each prepareRamdisk, removed at clean-up).
  */
 export class RedfishVirtualMediaBoot extends BootBase {
   readonly #env: DriverEnvironment;
@@ -79,19 +95,26 @@ export class RedfishVirtualMediaBoot extends BootBase {
   override async validate(task: Task): Promise<void> {
     redfishNodeInfo(task);
     checkDriverInfo(task, VIRTUAL_MEDIA_DRIVER_INFO);
+    if (prebuiltIso(task) === undefined) this.#deployImages(task);
     const bootIso = task.node.instanceInfo['boot_iso'];
     if (bootIso !== undefined) httpUrl(bootIso, 'instance_info.boot_iso');
   }
 
-  async prepareRamdisk(task: Task, _ramdiskParams: RamdiskParams): Promise<void> {
+  async prepareRamdisk(task: Task, ramdiskParams: RamdiskParams): Promise<void> {
     checkDriverInfo(task, VIRTUAL_MEDIA_DRIVER_INFO);
-    const iso = httpUrl(task.node.driverInfo['redfish_deploy_iso'], 'redfish_deploy_iso');
+    let iso = prebuiltIso(task);
+    if (iso === undefined) {
+      const images = this.#deployImages(task);
+      const { root, options } = nodeHttpRoot(this.#env);
+      iso = await buildRamdiskIso(root, options, task, images, ramdiskParams);
+    }
     await this.#insert(task, iso);
     await management(task).setBootDevice(task, BootDevice.CDROM, false);
   }
 
   async cleanUpRamdisk(task: Task): Promise<void> {
     await this.#eject(task);
+    await this.#removeBuiltIso(task);
   }
 
   async prepareInstance(task: Task): Promise<void> {
@@ -107,6 +130,24 @@ export class RedfishVirtualMediaBoot extends BootBase {
 
   async cleanUpInstance(task: Task): Promise<void> {
     await this.#eject(task);
+    await this.#removeBuiltIso(task);
+  }
+
+  /** The deploy kernel and ramdisk to build an ISO from, with an error naming every way to give them. */
+  #deployImages(task: Task): DeployImages {
+    try {
+      return deployImages(task, pxeOptions(this.#env));
+    } catch (error) {
+      if (!isFerriteError(error, 'MissingParameterValue')) throw error;
+      throw new FerriteError('MissingParameterValue', {
+        err: `Node ${task.node.uuid} needs driver_info redfish_deploy_iso, or deploy_kernel and deploy_ramdisk (or the conductor's [pxe] deploy_kernel and deploy_ramdisk) to build a deploy ISO from.`,
+      });
+    }
+  }
+
+  /** Removes the ISO built for the node, if any; needs no HTTP URL, so clean-up works whatever the settings. */
+  async #removeBuiltIso(task: Task): Promise<void> {
+    await removeRamdiskIso(localHttpRoot(this.#env), task.node.uuid);
   }
 
   async #insert(task: Task, image: string): Promise<void> {
