@@ -22,6 +22,7 @@ import { RedfishRaid } from './modules/redfish/raid.ts';
 import { RedfishVirtualMediaBoot } from './modules/redfish/virtual-media-boot.ts';
 import { AgentInspect } from './modules/agent/inspect.ts';
 import { DirectDeploy } from './modules/agent/direct-deploy.ts';
+import { BOOT_FILE_IMPLEMENTATIONS } from './modules/pxe/entries.ts';
 import { FakeBoot } from './modules/fake/boot.ts';
 import { FakeConsole } from './modules/fake/console.ts';
 import { FakeDeploy } from './modules/fake/deploy.ts';
@@ -95,6 +96,7 @@ export const BUILTIN_IMPLEMENTATIONS: readonly ImplementationEntry[] = [
     description: 'Serial console over IPMI Serial over LAN, served on a TCP port (socat type)',
     create: (env) => new IpmiConsole(env),
   },
+  ...BOOT_FILE_IMPLEMENTATIONS,
   {
     interfaceType: 'deploy',
     name: 'direct',

@@ -9,7 +9,7 @@ export const FAKE_HARDWARE = defineHardwareType({
   name: 'fake-hardware',
   description: 'Emulated machines: fake implementations of every interface, for tests and trials',
   supported: {
-    boot: ['fake'],
+    boot: ['fake', 'ipxe', 'pxe'],
     console: ['fake', 'no-console'],
     deploy: ['fake', 'direct'],
     inspect: ['fake', 'no-inspect', 'agent'],

@@ -10,7 +10,7 @@ export const IPMI = defineHardwareType({
   name: 'ipmi',
   description: 'Servers with an IPMI 2.0 BMC (RMCP+), spoken natively by Ferrite',
   supported: {
-    boot: ['fake'],
+    boot: ['fake', 'ipxe', 'pxe'],
     console: ['ipmi', 'no-console'],
     deploy: ['fake', 'direct'],
     inspect: ['no-inspect', 'agent', 'fake'],
