@@ -11,6 +11,9 @@ import type { LogLevel } from '../../common/logging.ts';
 import type { CommandIo } from '../output.ts';
 import { ferriteVersion } from '../version.ts';
 
+/** The exit code after standby.run_image: whoever runs the agent restarts the machine. */
+export const AGENT_REBOOT_EXIT_CODE = 10;
+
 const FLAGS = {
   'api-url': { type: 'string' },
   'kernel-cmdline': { type: 'string' },
@@ -53,7 +56,8 @@ Ironic's) API, heartbeats, and serves ironic-python-agent's command API
   --allow-md5              accept images checked with MD5
   --power-action exit|system
                            what powering off or rebooting does: end this
-                           process (default) or the machine's (systemctl)
+                           process (default; exit code 0, or 10 for a reboot)
+                           or the machine's (systemctl)
   --standalone             no API: serve commands only, without a token
   --log-level LEVEL        debug, info, warn, error (default info)
 `;
@@ -139,8 +143,8 @@ export async function agentCommand(
         spawn('systemctl', [action === 'off' ? 'poweroff' : 'reboot'], { stdio: 'ignore' }).unref();
         return;
       }
-      // Let the command's result be read before the process goes.
-      setImmediate(() => finished(0));
+      // Let the command's result be read before the process goes; a reboot says so in the exit code.
+      setImmediate(() => finished(action === 'reboot' ? AGENT_REBOOT_EXIT_CODE : 0));
     },
   });
   await agent.start();

@@ -373,7 +373,8 @@ export class EmulatedBmc {
 
   /** The data bytes of a boot options parameter (a copy); undefined if not kept. */
   bootOption(parameter: number): Uint8Array | undefined {
-    return this.#bootOptions.get(parameter)?.slice();
+    const value = this.#bootOptions.get(parameter);
+    return value === undefined ? undefined : Uint8Array.from(value);
   }
 
   /** Replaces the SDR repository; any reservation is cancelled, as a repository change does. */
@@ -536,13 +537,14 @@ export class EmulatedBmc {
   /** The host boots: it reads parameter 5, whose valid bit then clears unless persistent. */
   #boot(): Uint8Array {
     const flags = this.#bootOptions.get(BootParameter.BOOT_FLAGS) ?? new Uint8Array(5);
-    const seen = flags.slice();
+    // Copies, not views: the data may be a Buffer, whose slice() shares memory.
+    const seen = Uint8Array.from(flags);
     this.lastBootFlags = seen;
     const first = flags[0] ?? 0;
     if ((first & BootFlagBits.VALID) !== 0 && (first & BootFlagBits.PERSISTENT) === 0) {
       flags[0] = first & ~BootFlagBits.VALID;
     }
-    return seen.slice();
+    return Uint8Array.from(seen);
   }
 
   #setBootOption(data: Uint8Array): IpmiResponse {
@@ -575,7 +577,7 @@ export class EmulatedBmc {
         return ok();
       }
       default:
-        this.#bootOptions.set(parameter, value.slice());
+        this.#bootOptions.set(parameter, Uint8Array.from(value));
         return ok();
     }
   }

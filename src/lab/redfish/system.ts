@@ -131,8 +131,16 @@ export class EmulatedSystem {
     return `"${this.id}-m${this.#mediaVersion}"`;
   }
 
+  /**
+   * Hears every reset with the boot override as the boot saw it (before a
+   * `Once` is used up) and whether the system was on: a lab machine's host.
+   */
+  onReset: ((type: ResetType, boot: BootOverride, wasOn: boolean) => void) | undefined;
+
   /** Applies a ComputerSystem.Reset at once (the emulator has no power-on delay). */
   reset(type: ResetType): void {
+    const seen = { ...this.boot };
+    const wasOn = this.powerState === 'On';
     switch (type) {
       case 'On':
       case 'GracefulRestart':
@@ -153,6 +161,7 @@ export class EmulatedSystem {
     }
     this.#systemVersion += 1;
     this.events.push({ kind: 'reset', detail: type });
+    this.onReset?.(type, seen, wasOn);
   }
 
   setBoot(change: Partial<BootOverride>): void {
