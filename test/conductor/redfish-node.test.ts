@@ -38,9 +38,12 @@ describe('a redfish node on the Redfish emulator, through the conductor', () => 
       options: { redfish: { requestTimeoutMs: 500, retries: 0, powerPollIntervalMs: 100 } },
     });
     const h = await startConductor(store, {}, { clock, factory });
+    // Out of band only: the agent's deploy and boot are the lab tests' business.
     const node = await h.conductor.createNode({
       driver: 'redfish',
       name: 'redfish-node',
+      bootInterface: 'fake',
+      deployInterface: 'fake',
       driverInfo: {
         redfish_address: emulator.url,
         redfish_username: emulator.username,

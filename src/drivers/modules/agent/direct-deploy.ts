@@ -3,7 +3,14 @@ import type { JsonObject } from '../../../common/json.ts';
 import { PowerState, ProvisionState } from '../../../common/states.ts';
 import type { DriverEnvironment } from '../../catalog.ts';
 import { DeployBase } from '../../interfaces/deploy.ts';
-import type { DeployResult, HeartbeatDetails, HeartbeatOutcome } from '../../interfaces/deploy.ts';
+import type {
+  DeployResult,
+  HeartbeatDetails,
+  HeartbeatOutcome,
+  PrepareCleaningResult,
+} from '../../interfaces/deploy.ts';
+import { gatherSteps } from '../../driver-steps.ts';
+import { isJsonObject } from '../../../common/json.ts';
 import type { CleanStepDescriptor, StepRequest, StepResult } from '../../steps.ts';
 import { deployStep } from '../../steps.ts';
 import type { Task } from '../../task.ts';
@@ -21,6 +28,10 @@ const PHASE_KEY = 'agent_deploy_phase';
 
 /** The name a file image is published under in the node's folder of the HTTP root. */
 const INSTANCE_IMAGE = 'instance-image';
+/** Set while a cleaning runs on the ramdisk (and must power it off and clean it up after). */
+const CLEANING_RAMDISK_KEY = 'agent_cleaning_ramdisk';
+/** Steps the conductor runs itself (hold, wait, power): no ramdisk needed for those. */
+const RESERVED_STEP_NAMES = ['hold', 'wait', 'power_on', 'power_off', 'reboot'];
 /** Set while a file image is published for the node. */
 const STAGED_KEY = 'agent_image_staged';
 
@@ -107,17 +118,38 @@ export class DirectDeploy extends DeployBase {
     await task.driver.network?.removeProvisioningNetwork(task);
   }
 
-  override async prepareCleaning(task: Task): Promise<typeof ProvisionState.CLEANWAIT> {
+  /**
+   * Boots the ramdisk when a step of the cleaning needs it; cleaning made
+   * only of out-of-band steps (RAID through the BMC, say) runs without.
+   */
+  override async prepareCleaning(task: Task): Promise<PrepareCleaningResult> {
+    if (!(await this.#cleaningNeedsRamdisk(task))) return undefined;
     await task.driver.network?.addCleaningNetwork(task);
     await bootRamdisk(task, this.#options);
+    task.node.driverInternalInfo[CLEANING_RAMDISK_KEY] = true;
     return ProvisionState.CLEANWAIT;
   }
 
   override async tearDownCleaning(task: Task): Promise<void> {
     forgetAgent(task);
+    if (task.node.driverInternalInfo[CLEANING_RAMDISK_KEY] !== true) return;
+    Reflect.deleteProperty(task.node.driverInternalInfo, CLEANING_RAMDISK_KEY);
     await setPower(task, PowerState.POWER_OFF);
     await task.driver.boot?.cleanUpRamdisk(task);
     await task.driver.network?.removeCleaningNetwork(task);
+  }
+
+  async #cleaningNeedsRamdisk(task: Task): Promise<boolean> {
+    const stored = task.node.driverInternalInfo['clean_steps'];
+    const steps = Array.isArray(stored) ? stored.filter(isJsonObject) : [];
+    const declared = await gatherSteps(task.driver, task, 'clean');
+    return steps.some((step) => {
+      if (RESERVED_STEP_NAMES.includes(String(step['step']))) return false;
+      const found = declared.find(
+        (d) => d.interface === step['interface'] && d.step === step['step'],
+      );
+      return found?.requires_ramdisk !== false;
+    });
   }
 
   override async getCleanSteps(task: Task): Promise<CleanStepDescriptor[]> {
