@@ -1,18 +1,50 @@
-import { agentCommand } from './commands/agent.ts';
-import { driversCommand } from './commands/drivers.ts';
-import { serveCommand } from './commands/serve.ts';
 import type { CommandIo } from './output.ts';
 import { ferriteVersion } from './version.ts';
 
 type Command = (argv: readonly string[], io: CommandIo) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
-  agent: { run: agentCommand, summary: 'Run the in-band agent of a deploy ramdisk' },
+/**
+ * Each command is loaded when it runs: `ferrite agent` in a ramdisk (or a
+ * lab of fifty) starts without loading the API, the conductor and the
+ * drivers it never uses.
+ */
+const COMMANDS: Readonly<Record<string, { load: () => Promise<Command>; summary: string }>> = {
+  agent: {
+    load: async () => (await import('./commands/agent.ts')).agentCommand,
+    summary: 'Run the in-band agent of a deploy ramdisk',
+  },
+  create: {
+    load: async () => (await import('./commands/create.ts')).createCommand,
+    summary: 'Enrol nodes and ports from JSON files (API client)',
+  },
+  demo: {
+    load: async () => (await import('./commands/demo.ts')).demoCommand,
+    summary: 'Ferrite and a lab of emulated servers, deployed end to end',
+  },
+  driver: {
+    load: async () => (await import('./commands/driver.ts')).driverCommand,
+    summary: "List or show a service's drivers (API client)",
+  },
   drivers: {
-    run: driversCommand,
+    load: async () => (await import('./commands/drivers.ts')).driversCommand,
     summary: 'List hardware types, their interfaces and implementations',
   },
-  serve: { run: serveCommand, summary: 'Run the /v1 API and the conductor' },
+  lab: {
+    load: async () => (await import('./commands/lab.ts')).labCommand,
+    summary: 'A fleet of emulated servers (Redfish and IPMI BMCs)',
+  },
+  node: {
+    load: async () => (await import('./commands/node.ts')).nodeCommand,
+    summary: 'Enrol, change and provision nodes (API client)',
+  },
+  port: {
+    load: async () => (await import('./commands/port.ts')).portCommand,
+    summary: "Manage nodes' ports (API client)",
+  },
+  serve: {
+    load: async () => (await import('./commands/serve.ts')).serveCommand,
+    summary: 'Run the /v1 API and the conductor',
+  },
 };
 
 function usage(): string {
@@ -43,7 +75,8 @@ export async function main(
     return 2;
   }
   try {
-    return await command.run(rest, io);
+    const run = await command.load();
+    return await run(rest, io);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.err.write(`ferrite ${name}: ${message}\n`);

@@ -47,7 +47,7 @@ export async function startLabHarness(
     agent: { apiUrl: '', commandTimeoutMs: 10_000, commandRetries: 1, fileUrlAllowedPaths: [dir] },
     pxe: { httpRoot: join(dir, 'httpboot'), httpUrl: '' },
     ipmi: { requestTimeoutMs: 300, retries: 1 },
-    redfish: { requestTimeoutMs: 2000, retries: 1, powerPollIntervalMs: 50 },
+    redfish: { requestTimeoutMs: 1000, retries: 1, powerPollIntervalMs: 50 },
   };
   const store = await openStore(`sqlite://${join(dir, 'ferrite.db')}`);
   const factory: DriverFactory = createDriverFactory({ options });

@@ -334,6 +334,8 @@ export class EmulatedBmc {
   nmiCount = 0;
   /** Cold and warm resets of the BMC itself. */
   bmcResets = 0;
+  /** The BMC's network is cut: its LAN server drops every datagram unseen (fleet BMCs). */
+  unreachable = false;
   /** Parameter 5 as the host last booted with it (power up, cycle, reset). */
   lastBootFlags: Uint8Array | undefined;
   onChassisControl: ((event: ChassisControlEvent) => void) | undefined;

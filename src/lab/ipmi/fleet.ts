@@ -49,6 +49,7 @@ export async function startBmcFleet(options: BmcFleetOptions): Promise<BmcFleet>
     users: [{ name: username, password, maxPrivilege: PrivilegeLevel.ADMINISTRATOR }],
     ...(options.cipherSuites === undefined ? {} : { cipherSuites: options.cipherSuites }),
     handler: (bmcs[index] as EmulatedBmc).handle,
+    inboundFilter: () => !(bmcs[index] as EmulatedBmc).unreachable,
     serial: (bmcs[index] as EmulatedBmc).console,
   }));
   let closing: Promise<void> | undefined;
