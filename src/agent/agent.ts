@@ -18,7 +18,7 @@ import { pollCommands } from './commands/poll.ts';
 import { standbyCommands } from './commands/standby.ts';
 import { AgentHost } from './host.ts';
 import type { AgentHostOptions } from './host.ts';
-import { ApiAnswerError, IronicApiClient } from './ironic-client.ts';
+import { ApiAnswerError, IronicApiClient, LOCKED_RETRY_MS } from './ironic-client.ts';
 
 const MASKED = '******';
 
@@ -151,8 +151,8 @@ export class Agent {
       } catch (error) {
         if (signal.aborted) return;
         // A locked node (409) or a conductor restarting: soon again, not a full interval later.
-        waitMs = Math.min(intervalMs, RETRY_BEAT_MS);
         const status = error instanceof ApiAnswerError ? error.status : undefined;
+        waitMs = Math.min(intervalMs, status === 409 ? LOCKED_RETRY_MS : RETRY_BEAT_MS);
         const fields = { error: describe(error) };
         if (status === 409) this.#options.logger.debug(fields, 'heartbeat failed');
         else this.#options.logger.warn(fields, 'heartbeat failed');

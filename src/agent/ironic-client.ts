@@ -9,6 +9,9 @@ import { request } from 'undici';
 import type { JsonObject } from '../common/json.ts';
 import { isJsonObject } from '../common/json.ts';
 
+/** How soon a lookup or heartbeat refused for a locked node is tried again. */
+export const LOCKED_RETRY_MS = 200;
+
 /** The newest microversion whose lookup and heartbeat fields the agent knows (agent_status). */
 const AGENT_API_MINOR = 72;
 
@@ -100,18 +103,19 @@ export class IronicApiClient {
     this.#version = `1.${String(Math.min(Number(max.split('.')[1]), AGENT_API_MINOR))}`;
   }
 
-  /** One lookup; undefined when the API does not know the node (yet). */
+  /** One lookup: the node, or why not (`missing`: not known or not waiting yet; `locked`: busy). */
   async lookup(
     addresses: readonly string[],
     nodeUuid: string | undefined,
     signal: AbortSignal,
-  ): Promise<LookupAnswer | undefined> {
+  ): Promise<LookupAnswer | 'missing' | 'locked'> {
     await this.#negotiate(signal);
     const query = new URLSearchParams();
     if (addresses.length > 0) query.set('addresses', addresses.join(','));
     if (nodeUuid !== undefined) query.set('node_uuid', nodeUuid);
     const { status, body } = await this.#call('GET', `/v1/lookup?${query.toString()}`, signal);
-    if (status === 404 || status === 409) return undefined;
+    if (status === 404) return 'missing';
+    if (status === 409) return 'locked';
     if (
       status !== 200 ||
       !isJsonObject(body) ||
@@ -133,16 +137,21 @@ export class IronicApiClient {
     signal: AbortSignal,
     onMiss: (error: unknown) => void,
   ): Promise<LookupAnswer> {
-    for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 10_000)) {
+    // A node not waiting yet is asked again less and less often; a locked one
+    // (its conductor is still powering it on) soon, as it frees in a moment.
+    for (let delayMs = 250; ; ) {
+      let wait = delayMs;
       try {
         const found = await this.lookup(addresses, nodeUuid, signal);
-        if (found) return found;
+        if (typeof found === 'object') return found;
+        if (found === 'locked') wait = LOCKED_RETRY_MS;
         onMiss(undefined);
       } catch (error) {
         if (signal.aborted) throw error;
         onMiss(error);
       }
-      await sleep(delayMs, undefined, { signal });
+      await sleep(wait, undefined, { signal });
+      if (wait === delayMs) delayMs = Math.min(delayMs * 2, 5000);
     }
   }
 

@@ -102,14 +102,14 @@ export function allZero(data: Buffer): boolean {
 export const readDisk = (path: string): Promise<Buffer> => readFile(path);
 
 /**
- * Whether qemu-img can be run. Missing: under CI=true the test must fail
- * (throws), elsewhere it may skip with the returned reason.
+ * Why the qemu-img tests cannot run, or false when they can. Under CI=true
+ * a missing qemu-img must fail a test (see the test that checks for it);
+ * elsewhere they skip with this reason.
  */
-export function qemuImgSkipReason(): string | false {
-  const probe = spawnSync('qemu-img', ['--version'], { stdio: 'ignore' });
+export function qemuImgMissing(): string | false {
+  const probe = spawnSync(process.env.FERRITE_QEMU_IMG ?? 'qemu-img', ['--version'], {
+    stdio: 'ignore',
+  });
   if (probe.error === undefined && probe.status === 0) return false;
-  const message =
-    'qemu-img is not installed (Debian package qemu-utils; scripts/ensure-agent-peers.sh installs it)';
-  if (process.env.CI === 'true') throw new Error(`${message}: the qcow2 tests cannot run in CI`);
-  return message;
+  return 'qemu-img is not installed (Debian package qemu-utils; scripts/ensure-agent-peers.sh installs it)';
 }

@@ -10,7 +10,7 @@ import {
   allZero,
   md5,
   MIB,
-  qemuImgSkipReason,
+  qemuImgMissing,
   randomImage,
   readDisk,
   serveBytes,
@@ -106,6 +106,9 @@ describe('writing a raw image', () => {
     );
     assert.equal(result.bytes, image.length);
     assert.equal(result.algorithm, 'sha512');
+    assert.equal(result.format, 'raw', 'told from its first bytes');
+    const staged = (await readdir(space.dir)).filter((name) => name.startsWith('ferrite-image-'));
+    assert.deepEqual(staged, [], 'a raw image is never staged');
     assert.ok((await readDisk(disk)).subarray(0, image.length).equals(image));
   });
 
@@ -234,6 +237,24 @@ describe('writing a raw image', () => {
     assert.equal(server.hits.get('/raw/unverified.img'), undefined);
   });
 
+  it('says which device it cannot open', async () => {
+    const image = randomImage(1024);
+    server.route('/raw/nodisk.img', serveBytes(image));
+    const error = await refused(
+      writeImage(
+        {
+          id: 'img-nodisk',
+          urls: [`${server.base}/raw/nodisk.img`],
+          os_hash_algo: 'sha256',
+          os_hash_value: sha256(image),
+        },
+        options(join(space.dir, 'no-such.disk')),
+      ),
+    );
+    assert.equal(error.reason, ImageWriteReason.Device);
+    assert.match(error.message, /cannot open .*no-such\.disk to write image img-nodisk/);
+  });
+
   it('falls back to the next URL when one refuses connections or answers non-2xx', async () => {
     const image = randomImage(MIB);
     server.route('/raw/mirror.img', serveBytes(image));
@@ -275,6 +296,26 @@ describe('writing a raw image', () => {
     assert.equal(none.reason, ImageWriteReason.Download);
     assert.match(none.message, /HTTP 404/);
     assert.ok(!none.message.includes('s3cret') && !none.message.includes('sig=abc'), none.message);
+  });
+
+  it('follows redirects to where the image is', async () => {
+    const image = randomImage(256 * 1024);
+    server.route('/cdn/moved.img', serveBytes(image));
+    server.route('/raw/moved.img', (_request, response) =>
+      response.writeHead(302, { location: '/cdn/moved.img' }).end(),
+    );
+    const disk = await space.disk('redirect.disk', DISK_SIZE);
+    const result = await writeImage(
+      {
+        id: 'img-moved',
+        urls: [`${server.base}/raw/moved.img`],
+        os_hash_algo: 'sha256',
+        os_hash_value: sha256(image),
+      },
+      options(disk),
+    );
+    assert.equal(result.bytes, image.length);
+    assert.ok((await readDisk(disk)).subarray(0, image.length).equals(image));
   });
 
   it('sends credentials in the URL as Basic authentication, never printing them', async () => {
@@ -383,7 +424,15 @@ describe('writing a raw image', () => {
 });
 
 describe('writing a qcow2 image', () => {
-  const skip = qemuImgSkipReason();
+  const skip = qemuImgMissing();
+
+  it(
+    'has qemu-img to test with (required under CI=true)',
+    { skip: skip !== false && process.env.CI !== 'true' ? skip : false },
+    () => {
+      assert.equal(skip, false, `${skip}: the qcow2 tests cannot run`);
+    },
+  );
   let raw: Buffer;
   let qcow2: Buffer;
 

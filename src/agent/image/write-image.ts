@@ -130,7 +130,7 @@ async function failure(
     return new ImageWriteError(
       ImageWriteReason.TooLarge,
       info.id,
-      `image ${info.id} from ${from} is larger than ${device.path} (${limit} bytes); ${wiped}`,
+      `image ${info.id} from ${from} is larger than ${device.path} (${limit} bytes): ${error.message}; ${wiped}`,
       error,
     );
   }
@@ -187,21 +187,26 @@ async function stage(tmpDir: string | undefined): Promise<Staging> {
   }
 }
 
-/** Downloads into the device (raw) or the staging file (qcow2), hashing; wipes and throws on failure. */
+/** Where a qcow2 image is staged, once its first bytes have said it is one. */
+interface StagingSlot {
+  staging?: Staging;
+}
+
+/** Downloads into the device (raw) or a staging file (qcow2), hashing; wipes and throws on failure. */
 async function receive(
   job: Job,
   declared: 'raw' | 'qcow2' | undefined,
-  staging: Staging | undefined,
+  slot: StagingSlot,
 ): Promise<{ qcow2: boolean; bytes: number; computed: string }> {
   const { device, download, expected, options } = job;
   const sink = new ImageSink(
     createHash(expected.algorithm),
-    (head) => {
+    async (head) => {
       const qcow2 = declared === 'qcow2' || (declared === undefined && head.equals(QCOW2_MAGIC));
-      if (qcow2 && staging !== undefined) {
-        return { handle: staging.handle, limit: Number.MAX_SAFE_INTEGER };
-      }
-      return { handle: device.handle, limit: device.size };
+      if (!qcow2) return { handle: device.handle, limit: device.size };
+      // Made only for a qcow2 image, so a raw write leaves nothing behind whatever happens.
+      slot.staging = await stage(options.tmpDir);
+      return { handle: slot.staging.handle, limit: Number.MAX_SAFE_INTEGER };
     },
     download,
     download.length,
@@ -224,6 +229,17 @@ async function receive(
     if (computed !== expected.value) throw mismatch(job, computed);
   } catch (error) {
     await sink.settle();
+    const syscall = (error as NodeJS.ErrnoException | undefined)?.syscall;
+    const staging = slot.staging;
+    if (staging !== undefined && sink.target?.handle === staging.handle && syscall === 'write') {
+      throw new ImageWriteError(
+        ImageWriteReason.Device,
+        job.info.id,
+        `staging qcow2 image ${job.info.id} in ${staging.dir} failed: ${describe(error)}; ` +
+          'nothing had been written to the device',
+        error,
+      );
+    }
     throw await failure(job, error, onDevice(), device.size);
   }
   return { qcow2: sink.target?.handle !== device.handle, bytes, computed };
@@ -314,12 +330,11 @@ export async function writeImage(
     }
     const job: Job = { info, options, device, download, expected };
     const url = displayUrl(download.url);
-    let staging: Staging | undefined;
+    const slot: StagingSlot = {};
     try {
-      if (declared !== 'raw') staging = await stage(options.tmpDir);
-      const received = await receive(job, declared, staging);
-      if (received.qcow2 && staging !== undefined) {
-        const bytes = await writeQcow2(job, staging);
+      const received = await receive(job, declared, slot);
+      if (received.qcow2 && slot.staging !== undefined) {
+        const bytes = await writeQcow2(job, slot.staging);
         return {
           bytes,
           algorithm: expected.algorithm,
@@ -342,9 +357,9 @@ export async function writeImage(
       };
     } finally {
       download.abort(new Error('the write is over'));
-      if (staging !== undefined) {
-        await staging.handle.close().catch(() => undefined);
-        await rm(staging.dir, { recursive: true, force: true });
+      if (slot.staging !== undefined) {
+        await slot.staging.handle.close().catch(() => undefined);
+        await rm(slot.staging.dir, { recursive: true, force: true });
       }
     }
   } finally {
