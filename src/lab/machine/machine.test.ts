@@ -105,8 +105,10 @@ describe('a lab machine', () => {
     await m.settled();
     // The agent starts (and keeps looking its node up at an API that is not there).
     assert.equal(m.state, 'ramdisk', m.history.join(' → '));
-    assert.equal(m.ramdiskParams?.get('ipa-api-url'), 'http://127.0.0.1:1');
-    assert.equal(m.ramdiskParams?.get('ipa-node-uuid'), 'abc');
+    const params = m.ramdiskParams;
+    assert.ok(params);
+    assert.equal(params.get('ipa-api-url'), 'http://127.0.0.1:1');
+    assert.equal(params.get('ipa-node-uuid'), 'abc');
     assert.match(m.agentUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
     m.powerOff();
     await m.settled();
