@@ -151,6 +151,74 @@ async function runFerriteWrite(
   return { seconds, inner: result.seconds, cpu: result.cpuSeconds };
 }
 
+/**
+ * The same write through the agent itself: a `ferrite agent --standalone`
+ * process (already running, as in a booted ramdisk) asked for
+ * standby.prepare_image over its command API, timed from the POST until the
+ * command's result says SUCCEEDED.
+ */
+async function runAgentWrite(url: string, sha256: string, disk: string): Promise<number> {
+  const bin = fileURLToPath(
+    new URL('../../bin/ferrite.mjs', import.meta.url).href.replace('/dist/bin/', '/bin/'),
+  );
+  const agent = spawn(
+    process.execPath,
+    [
+      bin,
+      'agent',
+      '--standalone',
+      '--listen',
+      '127.0.0.1:0',
+      '--disk',
+      disk,
+      '--log-level',
+      'warn',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  try {
+    const base = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: agent.stdout }).on('line', (line) => {
+        const match = /listening on (\S+)/.exec(line);
+        if (match?.[1]) resolve(match[1]);
+      });
+      agent.once('exit', (code) => reject(new Error(`the agent exited with ${String(code)}`)));
+    });
+    const start = performance.now();
+    const started = await fetch(`${base}/v1/commands/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'standby.prepare_image',
+        params: {
+          image_info: {
+            id: 'bench-image',
+            urls: [url],
+            disk_format: 'raw',
+            os_hash_algo: 'sha256',
+            os_hash_value: sha256,
+          },
+          node: { properties: { root_device: { name: disk } } },
+        },
+      }),
+    });
+    const { id } = (await started.json()) as { id: string };
+    const done = await fetch(`${base}/v1/commands/${id}?wait=true`);
+    const result = (await done.json()) as { command_status: string; command_error: unknown };
+    const seconds = (performance.now() - start) / 1000;
+    if (result.command_status !== 'SUCCEEDED')
+      throw new Error(`the agent failed: ${JSON.stringify(result.command_error)}`);
+    return seconds;
+  } finally {
+    agent.kill('SIGTERM');
+    await new Promise((resolve) =>
+      agent.exitCode === null ? agent.once('exit', resolve) : resolve(undefined),
+    );
+  }
+}
+
 /** The first SIZE bytes of the disk hash as the image does. */
 async function checkDisk(disk: string, sha256: string, who: string): Promise<void> {
   const hash = createHash('sha256');
@@ -185,6 +253,7 @@ async function main(): Promise<void> {
   const ferrite: number[] = [];
   const ferriteInner: number[] = [];
   const ferriteCpu: number[] = [];
+  const agentSeconds: number[] = [];
   try {
     for (let round = 1; round <= ROUNDS; round++) {
       await freshDisk(disk);
@@ -198,9 +267,12 @@ async function main(): Promise<void> {
       ferriteInner.push(write.inner);
       ferriteCpu.push(write.cpu);
       await checkDisk(disk, image.sha256, 'ferrite');
+      await freshDisk(disk);
+      agentSeconds.push(await runAgentWrite(url, image.sha256, disk));
+      await checkDisk(disk, image.sha256, 'ferrite agent');
       log(
         `round ${round}: curl|dd ${curl.at(-1)?.toFixed(2)} s, ferrite ${write.seconds.toFixed(2)} s ` +
-          `(${write.inner.toFixed(2)} s in writeImage)`,
+          `(${write.inner.toFixed(2)} s in writeImage), agent command ${agentSeconds.at(-1)?.toFixed(2)} s`,
       );
     }
   } finally {
@@ -219,6 +291,9 @@ async function main(): Promise<void> {
     curl_dd_mib_s: curlMibS,
     ferrite_mib_s: ferriteMibS,
     ratio: Math.round((ferriteMibS / curlMibS) * 1000) / 1000,
+    ferrite_agent_mib_s: mibS(median(agentSeconds)),
+    agent_ratio: Math.round((mibS(median(agentSeconds)) / curlMibS) * 1000) / 1000,
+    ferrite_agent_seconds: round3(agentSeconds),
     ferrite_process_mib_s: mibS(median(ferrite)),
     curl_dd_seconds: round3(curl),
     ferrite_seconds: round3(ferriteInner),
@@ -228,6 +303,7 @@ async function main(): Promise<void> {
     timing:
       'curl_dd: the shell pipeline from start to exit (fsync included); ferrite: writeImage call to return ' +
       '(download, sha256, write, fsync); ferrite_process: its child process from spawn to exit (+ tsx start-up); ' +
+      'ferrite_agent: a running `ferrite agent` asked for standby.prepare_image over its API, POST to SUCCEEDED; ' +
       'cpu: medians of user + system seconds, curl and dd together, ferrite during the call',
     cpus: cpus().length,
     load_average: [loadStart, loadavg()[0] ?? 0].map((l) => Math.round(l * 100) / 100),

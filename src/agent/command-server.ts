@@ -53,7 +53,11 @@ function links(base: string, resource: string) {
 
 /** Builds the agent API (not listening). */
 export function buildCommandServer(options: CommandServerOptions): FastifyInstance {
-  const app = fastify({ ignoreTrailingSlash: true, logger: false, bodyLimit: 16 * 1024 * 1024 });
+  const app = fastify({
+    routerOptions: { ignoreTrailingSlash: true },
+    logger: false,
+    bodyLimit: 16 * 1024 * 1024,
+  });
   const { runner } = options;
 
   // IPA reads the body as JSON whatever the Content-Type says.
