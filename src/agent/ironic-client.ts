@@ -139,7 +139,7 @@ export class IronicApiClient {
   ): Promise<LookupAnswer> {
     // A node not waiting yet is asked again less and less often; a locked one
     // (its conductor is still powering it on) soon, as it frees in a moment.
-    for (let delayMs = 250; ; ) {
+    for (let delayMs = 250; ;) {
       let wait = delayMs;
       try {
         const found = await this.lookup(addresses, nodeUuid, signal);

@@ -144,7 +144,8 @@ export class DirectDeploy extends DeployBase {
     const steps = Array.isArray(stored) ? stored.filter(isJsonObject) : [];
     const declared = await gatherSteps(task.driver, task, 'clean');
     return steps.some((step) => {
-      if (RESERVED_STEP_NAMES.includes(String(step['step']))) return false;
+      const name = step['step'];
+      if (typeof name === 'string' && RESERVED_STEP_NAMES.includes(name)) return false;
       const found = declared.find(
         (d) => d.interface === step['interface'] && d.step === step['step'],
       );
