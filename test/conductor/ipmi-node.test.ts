@@ -39,9 +39,12 @@ describe('an ipmi node on ipmi_sim, through the conductor', ipmiSimSuiteOptions(
       options: { ipmi: { requestTimeoutMs: 200, retries: 1, powerPollIntervalMs: 100 } },
     });
     const h = await startConductor(store, {}, { clock, factory });
+    // Out of band only: the agent's deploy and network boot are the lab tests' business.
     const node = await h.conductor.createNode({
       driver: 'ipmi',
       name: 'ipmi-node',
+      bootInterface: 'fake',
+      deployInterface: 'fake',
       driverInfo: {
         ipmi_address: sim.host,
         ipmi_port: sim.port,
