@@ -4,9 +4,9 @@
  * command. Running one needs the agent token; reading results needs it only
  * when one is given (Ironic's conductor reads them without).
  */
-import { timingSafeEqual } from 'node:crypto';
 import fastify from 'fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sameSecret } from '../common/constant-time.ts';
 import { isJsonObject } from '../common/json.ts';
 import { AgentCommandError } from './command-runner.ts';
 import type { CommandRunner } from './command-runner.ts';
@@ -24,12 +24,6 @@ interface CommandQuery {
   wait?: string;
 }
 
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 function checkToken(
   request: FastifyRequest<{ Querystring: CommandQuery }>,
   options: CommandServerOptions,
@@ -39,7 +33,7 @@ function checkToken(
   if (expected === undefined) return;
   const given = request.query.agent_token;
   if (given === undefined && !required) return;
-  if (given === undefined || !sameToken(given, expected)) {
+  if (given === undefined || !sameSecret(given, expected)) {
     throw new AgentCommandError('Token invalid.', 'Unauthorized', 401);
   }
 }

@@ -12,5 +12,8 @@ describe('parseKernelParams', () => {
     assert.equal(params.get('quiet'), 'true');
     assert.equal(params.get('BOOT_IMAGE'), '/vmlinuz');
     assert.equal(params.size, 5);
+    const quoted = parseKernelParams('a="two words" b=');
+    assert.equal(quoted.get('a'), 'two words');
+    assert.equal(quoted.get('b'), '');
   });
 });

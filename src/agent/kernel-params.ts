@@ -1,16 +1,15 @@
 /**
- * The agent's settings from a kernel command line (what a PXE config or a
- * virtual-media ISO hands the ramdisk): ironic-python-agent's `ipa-*` names.
+ * A kernel command line as the ramdisk gets it (from a PXE config, an ISO's
+ * boot config, /proc/cmdline): ironic-python-agent's `ipa-*` settings and
+ * the rest.
  */
 
-/** `key=value` words of a command line; bare words are `true`. */
+/** `key=value` words of a command line (a value may be double-quoted, spaces and all); bare words are `true`. */
 export function parseKernelParams(cmdline: string): Map<string, string> {
   const params = new Map<string, string>();
-  for (const word of cmdline.trim().split(/\s+/)) {
-    if (word === '') continue;
-    const eq = word.indexOf('=');
-    if (eq < 0) params.set(word, 'true');
-    else params.set(word.slice(0, eq), word.slice(eq + 1).replace(/^"(.*)"$/, '$1'));
+  for (const match of cmdline.matchAll(/([^\s=]+)(?:=("[^"]*"|\S*))?/g)) {
+    const [, key = '', value] = match;
+    params.set(key, value === undefined ? 'true' : value.replace(/^"(.*)"$/s, '$1'));
   }
   return params;
 }

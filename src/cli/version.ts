@@ -1,14 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../common/package-root.ts';
 
-/** Ferrite's version, from the package.json above this module (in src/ or in dist/src/). */
+/** Ferrite's version, from its package.json. */
 export function ferriteVersion(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'package.json');
-    if (existsSync(candidate)) {
-      return (JSON.parse(readFileSync(candidate, 'utf8')) as { version: string }).version;
-    }
-    if (dirname(dir) === dir) return 'unknown';
+  try {
+    return (
+      JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }
+    ).version;
+  } catch {
+    return 'unknown';
   }
 }

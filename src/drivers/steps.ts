@@ -45,6 +45,16 @@ export interface StepRequest {
   readonly priority?: number;
 }
 
+/**
+ * Step names the conductor runs itself in any list of steps: `hold`,
+ * `wait`, and the power actions. No interface declares them.
+ */
+export const RESERVED_STEPS = ['hold', 'wait', 'power_on', 'power_off', 'reboot'] as const;
+
+export function isReservedStep(step: { readonly step?: unknown }): boolean {
+  return typeof step.step === 'string' && (RESERVED_STEPS as readonly string[]).includes(step.step);
+}
+
 /** What a step returns: nothing when done, or the wait state when it goes on asynchronously. */
 export type StepResult =
   typeof ProvisionState.CLEANWAIT | typeof ProvisionState.DEPLOYWAIT | undefined;

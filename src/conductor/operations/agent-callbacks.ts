@@ -3,7 +3,8 @@
  * operation's token, once) and heartbeat (which must carry it, and moves a
  * waiting deploy, cleaning or inspection on).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sameSecret } from '../../common/constant-time.ts';
 import { FerriteError } from '../../common/errors.ts';
 import { LOOKUP_ALLOWED_STATES } from '../../common/fsm.ts';
 import type { Node } from '../../common/records.ts';
@@ -36,12 +37,6 @@ export interface AgentBeat {
   readonly agentStatusMessage?: string;
 }
 
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /**
  * Gives the agent its node. The first lookup of an operation makes the
  * token and hands it over; later ones see it masked, so a second agent
@@ -64,7 +59,7 @@ export async function agentLookup(ctx: ConductorContext, uuid: string): Promise<
 /** Checks the token of a heartbeat; a refusal is logged, the token never. */
 function checkToken(ctx: ConductorContext, task: NodeTask, given: string | undefined): void {
   const expected = task.node.driverInternalInfo[TOKEN_KEY];
-  if (typeof expected === 'string' && given !== undefined && sameToken(given, expected)) return;
+  if (typeof expected === 'string' && given !== undefined && sameSecret(given, expected)) return;
   ctx.logger.warn(
     { node: task.node.uuid, token: given === undefined ? 'missing' : 'wrong' },
     'heartbeat refused: invalid or missing agent token',

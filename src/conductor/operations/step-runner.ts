@@ -7,6 +7,7 @@ import type { InterfaceMap } from '../../drivers/driver.ts';
 import { requireInterface } from '../../drivers/driver.ts';
 import { isInterfaceType } from '../../drivers/interface-types.ts';
 import type { StepRequest, StepResult } from '../../drivers/steps.ts';
+export { isReservedStep } from '../../drivers/steps.ts';
 import type { ConductorContext } from '../context.ts';
 import { describeError } from '../context.ts';
 import type { NodeTask } from '../task-manager.ts';
@@ -36,17 +37,11 @@ export interface StepFlow {
   fail(ctx: ConductorContext, task: NodeTask, message: string): Promise<void>;
 }
 
-export const RESERVED_STEPS = ['hold', 'wait', 'power_on', 'power_off', 'reboot'] as const;
-
 const RESERVED_POWER: Readonly<Record<string, RequestablePowerState>> = {
   power_on: PowerState.POWER_ON,
   power_off: PowerState.POWER_OFF,
   reboot: PowerState.REBOOT,
 };
-
-export function isReservedStep(step: { readonly step: string }): boolean {
-  return (RESERVED_STEPS as readonly string[]).includes(step.step);
-}
 
 /** Runs a step on the interface it names. */
 export async function executeOn(

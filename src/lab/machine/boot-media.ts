@@ -8,20 +8,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
+import { parseKernelParams } from '../../agent/kernel-params.ts';
 import { readFileFromIso } from '../../drivers/modules/iso/read-iso.ts';
 
 /** The ramdisk parameters a boot found (ipa-api-url and the like). */
 export type KernelParams = ReadonlyMap<string, string>;
-
-/** `key=value` words of a kernel command line; bare words are `true`. */
-export function kernelWords(line: string): Map<string, string> {
-  const params = new Map<string, string>();
-  for (const match of line.matchAll(/([^\s=]+)(?:=("[^"]*"|\S*))?/g)) {
-    const [, key = '', value] = match;
-    params.set(key, value === undefined ? 'true' : value.replace(/^"(.*)"$/, '$1'));
-  }
-  return params;
-}
 
 async function fetchBody(url: string, signal: AbortSignal): Promise<Buffer | undefined> {
   const answer = await request(url, { signal });
@@ -63,7 +54,7 @@ export async function networkBoot(
       const body = await fetchBody(`${bootUrl}/pxelinux.cfg/${name}`, signal);
       if (body === undefined) continue;
       const line = commandLineOf(body.toString('utf8'));
-      if (line !== undefined) return kernelWords(line);
+      if (line !== undefined) return parseKernelParams(line);
     }
   }
   return undefined;
@@ -83,7 +74,7 @@ export async function mediaBoot(
     await writeFile(path, iso);
     const params = await readFileFromIso(path, paramsPath);
     if (params === undefined) return undefined;
-    return kernelWords(params.toString('utf8').split('\n').join(' '));
+    return parseKernelParams(params.toString('utf8').split('\n').join(' '));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

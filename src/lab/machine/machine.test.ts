@@ -7,7 +7,6 @@ import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../../common/logging.ts';
 import { makeDemoImage } from '../image/demo-image.ts';
 import { LabMachine } from './machine.ts';
-import { kernelWords } from './boot-media.ts';
 import { startImageServer } from '../../../test/support/image-server.ts';
 import type { ImageServer } from '../../../test/support/image-server.ts';
 
@@ -116,18 +115,5 @@ describe('a lab machine', () => {
     assert.equal(m.agentUrl, undefined, 'the agent is gone with the power');
     assert.deepEqual(offs, [], 'the BMC cut the power: not the host powering itself off');
     await m.close();
-  });
-
-  it('parses kernel words, quoted values and bare flags', () => {
-    const words = kernelWords('a=1 b="two words" quiet c=');
-    assert.deepEqual(
-      [...words],
-      [
-        ['a', '1'],
-        ['b', 'two words'],
-        ['quiet', 'true'],
-        ['c', ''],
-      ],
-    );
   });
 });

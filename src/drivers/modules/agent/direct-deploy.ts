@@ -12,7 +12,7 @@ import type {
 import { gatherSteps } from '../../driver-steps.ts';
 import { isJsonObject } from '../../../common/json.ts';
 import type { CleanStepDescriptor, StepRequest, StepResult } from '../../steps.ts';
-import { deployStep } from '../../steps.ts';
+import { deployStep, isReservedStep } from '../../steps.ts';
 import type { Task } from '../../task.ts';
 import { commandError } from './agent-client.ts';
 import type { AgentClient, AgentCommandRecord } from './agent-client.ts';
@@ -30,8 +30,6 @@ const PHASE_KEY = 'agent_deploy_phase';
 const INSTANCE_IMAGE = 'instance-image';
 /** Set while a cleaning runs on the ramdisk (and must power it off and clean it up after). */
 const CLEANING_RAMDISK_KEY = 'agent_cleaning_ramdisk';
-/** Steps the conductor runs itself (hold, wait, power): no ramdisk needed for those. */
-const RESERVED_STEP_NAMES = ['hold', 'wait', 'power_on', 'power_off', 'reboot'];
 /** Set while a file image is published for the node. */
 const STAGED_KEY = 'agent_image_staged';
 
@@ -144,8 +142,8 @@ export class DirectDeploy extends DeployBase {
     const steps = Array.isArray(stored) ? stored.filter(isJsonObject) : [];
     const declared = await gatherSteps(task.driver, task, 'clean');
     return steps.some((step) => {
-      const name = step['step'];
-      if (typeof name === 'string' && RESERVED_STEP_NAMES.includes(name)) return false;
+      // The conductor runs the reserved steps (hold, wait, power) itself.
+      if (isReservedStep(step)) return false;
       const found = declared.find(
         (d) => d.interface === step['interface'] && d.step === step['step'],
       );
