@@ -250,8 +250,9 @@ export async function startLab(options: LabOptions): Promise<Lab> {
           ipmi_password: ipmi?.password ?? 'password',
           ...images,
         },
-        // Network boot finds a machine by its MAC: IPMI machines enrol with their NICs.
-        ports: n.machine.macs.map((address) => ({ address, pxe_enabled: true })),
+        // Network boot finds a machine by its MAC: IPMI machines enrol with the NIC
+        // they boot from, as operators do; in-band inspection finds the other.
+        ports: n.machine.macs.slice(0, 1).map((address) => ({ address, pxe_enabled: true })),
       };
     }),
   });

@@ -49,6 +49,12 @@ for (const kind of ['redfish', 'ipmi'] as const) {
     it('is managed and inspected in band: properties and a port per NIC', async () => {
       await h.conductor.changeProvisionState(uuid, 'manage');
       await h.until(uuid, (n) => n.provisionState === 'manageable', 'managed');
+      const enrolled = await h.store.ports.list({ nodeUuid: uuid });
+      assert.equal(
+        enrolled.length,
+        kind === 'ipmi' ? 1 : 0,
+        'IPMI: the boot NIC only; Redfish: none',
+      );
       await h.conductor.changeProvisionState(uuid, 'inspect');
       const inspected = await h.until(
         uuid,
