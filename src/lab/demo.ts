@@ -5,7 +5,7 @@
  * it shows as it goes comes out as events; the command draws them.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/app.ts';
 import type { Logger } from '../common/logging.ts';
@@ -100,7 +100,9 @@ async function waitFor(
   }
 }
 
-export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+export async function startDemo(given: DemoOptions): Promise<RunningDemo> {
+  // Absolute: allowed image paths and file:// URLs need it.
+  const options = { ...given, dir: resolve(given.dir) };
   rmSync(options.dir, { recursive: true, force: true });
   mkdirSync(options.dir, { recursive: true });
   const kernel = join(options.dir, 'deploy.kernel');

@@ -15,11 +15,15 @@ describe('ferrite demo, interrupted', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('stops Ferrite and the lab on SIGINT once it has said how to look around', async () => {
-    const demoDir = join(dir, 'demo');
+    // The default, relative --dir, as the README's `npx ferrite demo` uses it.
+    const demoDir = join(dir, '.ferrite', 'demo');
     const child = spawn(
       process.execPath,
-      [ferriteBin(), 'demo', '--machines', '2', '--port', '0', '--dir', demoDir],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      [ferriteBin(), 'demo', '--machines', '2', '--port', '0'],
+      {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     let out = '';
     let err = '';
