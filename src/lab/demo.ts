@@ -4,7 +4,7 @@
  * cleaned → available → active with an image Ferrite makes itself. What
  * it shows as it goes comes out as events; the command draws them.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/app.ts';
@@ -17,7 +17,7 @@ import { createDriverFactory } from '../drivers/builtin.ts';
 import type { DriverFactory } from '../drivers/factory.ts';
 import { makeDemoImage } from './image/demo-image.ts';
 import type { DemoImage } from './image/demo-image.ts';
-import { startLab } from './lab.ts';
+import { enrolLab, startLab } from './lab.ts';
 import type { BmcKind, Lab } from './lab.ts';
 
 const MIB = 1024 * 1024;
@@ -100,16 +100,15 @@ async function waitFor(
   }
 }
 
+function assertEnrolled(name: string): never {
+  throw new Error(`lab machine ${name} was not enrolled`);
+}
+
 export async function startDemo(given: DemoOptions): Promise<RunningDemo> {
   // Absolute: allowed image paths and file:// URLs need it.
   const options = { ...given, dir: resolve(given.dir) };
   rmSync(options.dir, { recursive: true, force: true });
   mkdirSync(options.dir, { recursive: true });
-  const kernel = join(options.dir, 'deploy.kernel');
-  const ramdisk = join(options.dir, 'deploy.initramfs');
-  // The lab's machines run `ferrite agent` for the ramdisk: these only stand in for its files.
-  writeFileSync(kernel, 'Ferrite lab deploy kernel (placeholder: the lab runs ferrite agent)\n');
-  writeFileSync(ramdisk, 'Ferrite lab deploy ramdisk (placeholder)\n');
   const image = await makeDemoImage(join(options.dir, 'ferrite-demo.raw'), options.imageMiB);
   const driverOptions = {
     agent: { apiUrl: '', fileUrlAllowedPaths: [options.dir] },
@@ -143,29 +142,13 @@ export async function startDemo(given: DemoOptions): Promise<RunningDemo> {
       dir: join(options.dir, 'disks'),
       diskBytes: Math.max(options.diskBytes, image.bytes + 4 * MIB),
       bootUrl: driverOptions.pxe.httpUrl,
-      deployKernel: `file://${kernel}`,
-      deployRamdisk: `file://${ramdisk}`,
       logger: options.logger,
       namePrefix: 'demo',
     });
     const machines: DemoMachineStatus[] = [];
+    const enrolled = await enrolLab(lab, conductor);
     for (const spec of lab.enrollment().nodes) {
-      const node = await conductor.createNode({
-        name: spec.name,
-        driver: spec.driver,
-        driverInfo: spec.driver_info,
-        properties: spec.properties,
-        bootInterface: spec.boot_interface,
-        deployInterface: spec.deploy_interface,
-        inspectInterface: spec.inspect_interface,
-      });
-      for (const port of spec.ports) {
-        await conductor.createPort({
-          nodeUuid: node.uuid,
-          address: port.address,
-          pxeEnabled: port.pxe_enabled,
-        });
-      }
+      const node = enrolled.get(spec.name) ?? assertEnrolled(spec.name);
       machines.push({
         name: spec.name,
         kind: spec.driver === 'redfish' ? 'redfish' : 'ipmi',

@@ -4,11 +4,13 @@
  * BMCs are told (see LabMachine). It prints the enrolment of its machines
  * as `ferrite create` (and `openstack baremetal create`) read it.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JsonObject } from '../common/json.ts';
 import type { Logger } from '../common/logging.ts';
+import type { Node } from '../common/records.ts';
+import type { NewNode, NewPort } from '../db/store.ts';
 import { ChassisAction } from '../drivers/modules/ipmi/commands/chassis.ts';
 import { decodeBootFlags } from '../drivers/modules/ipmi/commands/boot-options.ts';
 import { startBmcFleet } from './ipmi/fleet.ts';
@@ -29,9 +31,12 @@ export interface LabOptions {
   readonly diskBytes: number;
   /** The conductor's HTTP root URL, where firmware finds network boot configs. */
   readonly bootUrl: string;
-  /** Deploy kernel and ramdisk for the enrolment (the lab boots neither: it runs the agent). */
-  readonly deployKernel: string;
-  readonly deployRamdisk: string;
+  /**
+   * Deploy kernel and ramdisk for the enrolment. The lab boots neither (its
+   * machines run `ferrite agent`), so by default it writes placeholders in `dir`.
+   */
+  readonly deployKernel?: string;
+  readonly deployRamdisk?: string;
   readonly agentArgs?: readonly string[];
   readonly verifyImage?: boolean;
   readonly logger: Logger;
@@ -119,8 +124,48 @@ function ipmiBoot(flags: Uint8Array | undefined): BootChoice {
   }
 }
 
+/** A file standing in for a deploy kernel or ramdisk, as a file:// URL. */
+function placeholder(dir: string, name: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, `Ferrite lab ${name} (a placeholder: lab machines run ferrite agent)\n`);
+  return `file://${path}`;
+}
+
+/** What enrolment needs of a conductor (`Conductor` has it). */
+export interface Enroller {
+  createNode(fields: NewNode): Promise<Node>;
+  createPort(fields: NewPort): Promise<unknown>;
+}
+
+/** Enrols the lab's machines (nodes and their ports) straight into a conductor. */
+export async function enrolLab(lab: Lab, conductor: Enroller): Promise<Map<string, Node>> {
+  const enrolled = new Map<string, Node>();
+  for (const spec of lab.enrollment().nodes) {
+    const node = await conductor.createNode({
+      name: spec.name,
+      driver: spec.driver,
+      driverInfo: spec.driver_info,
+      properties: spec.properties,
+      bootInterface: spec.boot_interface,
+      deployInterface: spec.deploy_interface,
+      inspectInterface: spec.inspect_interface,
+    });
+    for (const port of spec.ports) {
+      await conductor.createPort({
+        nodeUuid: node.uuid,
+        address: port.address,
+        pxeEnabled: port.pxe_enabled,
+      });
+    }
+    enrolled.set(spec.name, node);
+  }
+  return enrolled;
+}
+
 export async function startLab(options: LabOptions): Promise<Lab> {
   mkdirSync(options.dir, { recursive: true });
+  const deployKernel = options.deployKernel ?? placeholder(options.dir, 'deploy.kernel');
+  const deployRamdisk = options.deployRamdisk ?? placeholder(options.dir, 'deploy.initramfs');
   const prefix = options.namePrefix ?? 'lab';
   const redfishCount = options.machines.filter((k) => k === 'redfish').length;
   const ipmiCount = options.machines.length - redfishCount;
@@ -222,7 +267,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
         inspect_interface: 'agent',
         properties: { root_device: { name: n.machine.disk } },
       };
-      const images = { deploy_kernel: options.deployKernel, deploy_ramdisk: options.deployRamdisk };
+      const images = { deploy_kernel: deployKernel, deploy_ramdisk: deployRamdisk };
       if (n.kind === 'redfish' && redfish && n.system) {
         return {
           ...common,

@@ -3,7 +3,7 @@
  * HTTP boot root) and a conductor on the system clock, a lab of emulated
  * machines whose firmware boots from that root, and the lab's enrolment.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,7 +17,7 @@ import { openStore } from '../../src/db/open.ts';
 import type { Store } from '../../src/db/store.ts';
 import { createDriverFactory } from '../../src/drivers/builtin.ts';
 import type { DriverFactory } from '../../src/drivers/factory.ts';
-import { startLab } from '../../src/lab/lab.ts';
+import { enrolLab, startLab } from '../../src/lab/lab.ts';
 import type { BmcKind, Lab } from '../../src/lab/lab.ts';
 
 export interface LabHarness {
@@ -39,10 +39,6 @@ export async function startLabHarness(
   settings: ConductorSettings = {},
 ): Promise<LabHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'ferrite-lab-test-'));
-  const kernel = join(dir, 'deploy.kernel');
-  const ramdisk = join(dir, 'deploy.initramfs');
-  writeFileSync(kernel, 'a lab kernel: the lab runs ferrite agent instead');
-  writeFileSync(ramdisk, 'a lab initramfs');
   const options = {
     agent: { apiUrl: '', commandTimeoutMs: 10_000, commandRetries: 1, fileUrlAllowedPaths: [dir] },
     pxe: { httpRoot: join(dir, 'httpboot'), httpUrl: '' },
@@ -70,8 +66,6 @@ export async function startLabHarness(
     dir: join(dir, 'disks'),
     diskBytes: 64 * 1024 * 1024,
     bootUrl: options.pxe.httpUrl,
-    deployKernel: `file://${kernel}`,
-    deployRamdisk: `file://${ramdisk}`,
     logger: silentLogger,
   });
 
@@ -102,29 +96,7 @@ export async function startLabHarness(
     apiUrl,
     lab,
     until,
-    enrol: async () => {
-      const found = new Map<string, Node>();
-      for (const spec of lab.enrollment().nodes) {
-        const node = await conductor.createNode({
-          name: spec.name,
-          driver: spec.driver,
-          driverInfo: spec.driver_info,
-          properties: spec.properties,
-          bootInterface: spec.boot_interface,
-          deployInterface: spec.deploy_interface,
-          inspectInterface: spec.inspect_interface,
-        });
-        for (const port of spec.ports) {
-          await conductor.createPort({
-            nodeUuid: node.uuid,
-            address: port.address,
-            pxeEnabled: true,
-          });
-        }
-        found.set(node.name ?? node.uuid, node);
-      }
-      return found;
-    },
+    enrol: () => enrolLab(lab, conductor),
     close: async () => {
       await lab.close();
       await api.close();

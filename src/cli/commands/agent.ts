@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Agent } from '../../agent/agent.ts';
 import type { InventoryDisk } from '../../agent/inventory.ts';
 import { parseKernelParams } from '../../agent/kernel-params.ts';
 import { createLogger } from '../../common/logging.ts';
 import type { LogLevel } from '../../common/logging.ts';
+import { commandFlags, untilStopped } from '../command-args.ts';
 import type { CommandIo } from '../output.ts';
 import { ferriteVersion } from '../version.ts';
 
@@ -89,17 +89,8 @@ export async function agentCommand(
   io: CommandIo,
   signal?: AbortSignal,
 ): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true }));
-  } catch (error) {
-    io.err.write(`ferrite agent: ${(error as Error).message}; see ferrite agent --help\n`);
-    return 2;
-  }
-  if (values.help === true) {
-    io.out.write(HELP);
-    return 0;
-  }
+  const values = commandFlags('agent', argv, FLAGS, HELP, io);
+  if (typeof values === 'number') return values;
   const kernel = values['kernel-cmdline']
     ? parseKernelParams(readFileSync(values['kernel-cmdline'], 'utf8'))
     : new Map<string, string>();
@@ -149,13 +140,12 @@ export async function agentCommand(
   });
   await agent.start();
   io.out.write(`Ferrite agent listening on ${agent.url}\n`);
-  const stop = (): void => finished(0);
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  signal?.addEventListener('abort', stop, { once: true });
+  const stopped = new AbortController();
+  void untilStopped(AbortSignal.any([stopped.signal, ...(signal ? [signal] : [])])).then(() =>
+    finished(0),
+  );
   const code = await ended;
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
+  stopped.abort();
   await agent.stop();
   return code;
 }

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createLogger } from '../../common/logging.ts';
 import { startDemo } from '../../lab/demo.ts';
 import type { DemoMachineStatus, RunningDemo } from '../../lab/demo.ts';
 import type { BmcKind } from '../../lab/lab.ts';
+import { commandFlags, untilStopped } from '../command-args.ts';
 import type { CommandIo } from '../output.ts';
 import { formatTable } from '../output.ts';
 
@@ -67,29 +67,22 @@ export async function demoCommand(
   io: CommandIo,
   signal?: AbortSignal,
 ): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        machines: { type: 'string', default: '8' },
-        port: { type: 'string', default: '6385' },
-        host: { type: 'string', default: '127.0.0.1' },
-        dir: { type: 'string', default: join('.ferrite', 'demo') },
-        'image-size': { type: 'string', default: '16' },
-        'exit-when-done': { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    io.err.write(`ferrite demo: ${(error as Error).message}; see ferrite demo --help\n`);
-    return 2;
-  }
-  if (values.help === true) {
-    io.out.write(DEMO_HELP);
-    return 0;
-  }
+  const values = commandFlags(
+    'demo',
+    argv,
+    {
+      machines: { type: 'string', default: '8' },
+      port: { type: 'string', default: '6385' },
+      host: { type: 'string', default: '127.0.0.1' },
+      dir: { type: 'string', default: join('.ferrite', 'demo') },
+      'image-size': { type: 'string', default: '16' },
+      'exit-when-done': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    DEMO_HELP,
+    io,
+  );
+  if (typeof values === 'number') return values;
   const count = Number(values.machines);
   const port = Number(values.port);
   const imageMiB = Number(values['image-size']);
@@ -165,12 +158,7 @@ export async function demoCommand(
     return allActive ? 0 : 1;
   }
   io.out.write(guide(demo));
-  await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    signal?.addEventListener('abort', stop, { once: true });
-  });
+  await untilStopped(signal);
   io.out.write('Stopping the lab and Ferrite …\n');
   await demo.stop();
   return allActive ? 0 : 1;

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createLogger } from '../../common/logging.ts';
 import { startLab } from '../../lab/lab.ts';
 import type { BmcKind } from '../../lab/lab.ts';
+import { commandFlags, untilStopped } from '../command-args.ts';
 import type { CommandIo } from '../output.ts';
 
 export const LAB_HELP = `Usage: ferrite lab [options]
@@ -31,31 +31,24 @@ export async function labCommand(
   io: CommandIo,
   signal?: AbortSignal,
 ): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        size: { type: 'string', default: '4' },
-        bmc: { type: 'string', default: 'mixed' },
-        'disk-size': { type: 'string', default: '1024' },
-        'api-url': { type: 'string', default: 'http://127.0.0.1:6385' },
-        'boot-url': { type: 'string' },
-        dir: { type: 'string', default: join('.ferrite', 'lab') },
-        output: { type: 'string' },
-        prefix: { type: 'string', default: 'lab' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    io.err.write(`ferrite lab: ${(error as Error).message}; see ferrite lab --help\n`);
-    return 2;
-  }
-  if (values.help === true) {
-    io.out.write(LAB_HELP);
-    return 0;
-  }
+  const values = commandFlags(
+    'lab',
+    argv,
+    {
+      size: { type: 'string', default: '4' },
+      bmc: { type: 'string', default: 'mixed' },
+      'disk-size': { type: 'string', default: '1024' },
+      'api-url': { type: 'string', default: 'http://127.0.0.1:6385' },
+      'boot-url': { type: 'string' },
+      dir: { type: 'string', default: join('.ferrite', 'lab') },
+      output: { type: 'string' },
+      prefix: { type: 'string', default: 'lab' },
+      help: { type: 'boolean' },
+    },
+    LAB_HELP,
+    io,
+  );
+  if (typeof values === 'number') return values;
   const size = Number(values.size);
   const diskMiB = Number(values['disk-size']);
   if (
@@ -81,18 +74,12 @@ export async function labCommand(
   );
   const dir = resolve(values.dir);
   mkdirSync(dir, { recursive: true });
-  const kernel = join(dir, 'deploy.kernel');
-  const ramdisk = join(dir, 'deploy.initramfs');
-  writeFileSync(kernel, 'Ferrite lab deploy kernel (placeholder: the lab runs ferrite agent)\n');
-  writeFileSync(ramdisk, 'Ferrite lab deploy ramdisk (placeholder)\n');
   const apiUrl = values['api-url'].replace(/\/+$/, '');
   const lab = await startLab({
     machines,
     dir,
     diskBytes: diskMiB * 1024 * 1024,
     bootUrl: values['boot-url'] ?? `${apiUrl}/boot`,
-    deployKernel: `file://${kernel}`,
-    deployRamdisk: `file://${ramdisk}`,
     logger: createLogger('warn'),
     namePrefix: values.prefix,
   });
@@ -108,12 +95,7 @@ export async function labCommand(
   io.err.write(
     `ferrite lab: firmware boots from ${values['boot-url'] ?? `${apiUrl}/boot`}; enrol with \`ferrite create <file> --url ${apiUrl}\`. Ctrl-C stops the lab.\n`,
   );
-  await new Promise<void>((done) => {
-    const stop = (): void => done();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    signal?.addEventListener('abort', stop, { once: true });
-  });
+  await untilStopped(signal);
   await lab.close();
   return 0;
 }

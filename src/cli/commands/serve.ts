@@ -14,6 +14,7 @@ import { allSettings } from '../../config/settings.ts';
 import { readTlsFiles } from '../../config/tls-files.ts';
 import { openStore } from '../../db/open.ts';
 import { useLeanHeap } from '../lean-heap.ts';
+import { untilStopped } from '../command-args.ts';
 import type { CommandIo } from '../output.ts';
 
 /** The flags: --config, --help, and one per setting that has one. */
@@ -105,12 +106,7 @@ export async function serveCommand(
     `Ferrite is listening on ${address} (database ${store.dialect}, auth ${config.api.auth.strategy})\n`,
   );
 
-  await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    signal?.addEventListener('abort', stop, { once: true });
-  });
+  await untilStopped(signal);
   io.out.write('Ferrite is stopping\n');
   await api.close();
   await conductor.stop();
