@@ -16,6 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../src/api/app.ts';
 import { SimulatedClock } from '../../src/common/clock.ts';
+import type { JsonObject } from '../../src/common/json.ts';
 import type { Node } from '../../src/common/records.ts';
 import { openStore } from '../../src/db/open.ts';
 import type { Store } from '../../src/db/store.ts';
@@ -137,6 +138,29 @@ describe('the agent with the direct deploy interface', () => {
     return ready;
   }
 
+  /**
+   * Sets the image, deploys, and starts an agent for the node's disk and
+   * MAC: the node once the deploy has ended (active or failed), and the agent.
+   */
+  async function deployThroughAgent(
+    uuid: string,
+    mac: string,
+    disk: string,
+    instanceInfo: JsonObject,
+  ): Promise<{ node: Node; agent: AgentProcess }> {
+    await h.conductor.updateNode(uuid, { instanceInfo });
+    await h.act(h.conductor.changeProvisionState(uuid, 'active'));
+    assert.equal((await h.node(uuid)).provisionState, 'wait call-back');
+    const started = await agent(['--disk', disk, '--mac', mac]);
+    const node = await until(
+      uuid,
+      (n) => n.provisionState === 'active' || n.provisionState === 'deploy failed',
+      'deployed',
+      started.log,
+    );
+    return { node, agent: started };
+  }
+
   function serveImage(
     name: string,
     body: Buffer,
@@ -155,23 +179,11 @@ describe('the agent with the direct deploy interface', () => {
     const node = await availableNode(mac);
     const image = randomBytes(3 * MIB + 123);
     const served = serveImage('good.raw', image);
-    await h.conductor.updateNode(node.uuid, {
-      instanceInfo: {
-        image_source: served.url,
-        image_os_hash_algo: 'sha256',
-        image_os_hash_value: served.sha256,
-      },
+    const { node: deployed, agent: a } = await deployThroughAgent(node.uuid, mac, disk, {
+      image_source: served.url,
+      image_os_hash_algo: 'sha256',
+      image_os_hash_value: served.sha256,
     });
-    await h.act(h.conductor.changeProvisionState(node.uuid, 'active'));
-    assert.equal((await h.node(node.uuid)).provisionState, 'wait call-back');
-
-    const a = await agent(['--disk', disk, '--mac', mac]);
-    const deployed = await until(
-      node.uuid,
-      (n) => n.provisionState === 'active' || n.provisionState === 'deploy failed',
-      'deployed',
-      a.log,
-    );
     assert.equal(deployed.provisionState, 'active', deployed.lastError ?? '');
     assert.deepEqual(await readAt(disk, 0, image.length), image, 'the disk holds the image');
     assert.ok(isZero(await readAt(disk, image.length, MIB)), 'and nothing after it');
@@ -206,20 +218,10 @@ describe('the agent with the direct deploy interface', () => {
     const image = randomBytes(MIB + 7);
     const path = join(dir, 'images', 'local.raw');
     writeFileSync(path, image);
-    await h.conductor.updateNode(node.uuid, {
-      instanceInfo: {
-        image_source: `file://${path}`,
-        image_checksum: createHash('sha512').update(image).digest('hex'),
-      },
+    const { node: deployed } = await deployThroughAgent(node.uuid, mac, disk, {
+      image_source: `file://${path}`,
+      image_checksum: createHash('sha512').update(image).digest('hex'),
     });
-    await h.act(h.conductor.changeProvisionState(node.uuid, 'active'));
-    const a = await agent(['--disk', disk, '--mac', mac]);
-    const deployed = await until(
-      node.uuid,
-      (n) => n.provisionState === 'active' || n.provisionState === 'deploy failed',
-      'deployed',
-      a.log,
-    );
     assert.equal(deployed.provisionState, 'active', deployed.lastError ?? '');
     assert.deepEqual(await readAt(disk, 0, image.length), image);
     assert.equal(
@@ -309,21 +311,11 @@ describe('the agent with the direct deploy interface', () => {
     const node = await availableNode(mac);
     const served = serveImage('tampered.raw', randomBytes(2 * MIB));
     const wrong = createHash('sha256').update('something else').digest('hex');
-    await h.conductor.updateNode(node.uuid, {
-      instanceInfo: {
-        image_source: served.url,
-        image_os_hash_algo: 'sha256',
-        image_os_hash_value: wrong,
-      },
+    const { node: failed } = await deployThroughAgent(node.uuid, mac, disk, {
+      image_source: served.url,
+      image_os_hash_algo: 'sha256',
+      image_os_hash_value: wrong,
     });
-    await h.act(h.conductor.changeProvisionState(node.uuid, 'active'));
-    const a = await agent(['--disk', disk, '--mac', mac]);
-    const failed = await until(
-      node.uuid,
-      (n) => n.provisionState === 'deploy failed' || n.provisionState === 'active',
-      'failed',
-      a.log,
-    );
     assert.equal(failed.provisionState, 'deploy failed');
     assert.match(failed.lastError ?? '', /checksum/i);
     assert.match(failed.lastError ?? '', new RegExp(wrong));
